@@ -1,0 +1,34 @@
+'use strict';
+// The jest configuration shared by jest.config.ts (students and the solutions run) and by
+// verify's known-bug run (one jest project a fixture, see scripts/verify.js).
+const path = require('node:path');
+const { ROOT, targetName, targetModule, overrides } = require('./target.js');
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** `@kata/<topic>/<name>` → the selected tree, or a swapped-in file for the ids in `swapped`. */
+function moduleNameMapper(target = targetName(), swapped = overrides()) {
+  const mapper = {};
+  for (const [id, file] of Object.entries(swapped))
+    mapper[`^@kata/${escape(id)}$`] = path.resolve(ROOT, file);
+  mapper['^@kata/(.*)$'] = path.join(ROOT, target, '$1');
+  return mapper;
+}
+
+/** One jest project; `extra` is merged over it. */
+function projectConfig(extra = {}) {
+  return {
+    rootDir: ROOT,
+    testEnvironment: 'node',
+    roots: ['<rootDir>/tests'],
+    testMatch: ['**/*.test.ts'],
+    transform: { '^.+\\.[tj]s$': 'ts-jest' },
+    transformIgnorePatterns: ['/node_modules/(?!get-port/)'],
+    moduleNameMapper: moduleNameMapper(),
+    setupFiles: ['<rootDir>/tests/helpers/env-from-globals.js'],
+    setupFilesAfterEnv: ['<rootDir>/tests/helpers/setup.ts'],
+    ...extra,
+  };
+}
+
+module.exports = { projectConfig, moduleNameMapper, targetModule };

@@ -1,0 +1,18 @@
+'use strict';
+// `node scripts/with-target.js solutions jest [args…]`: runs a local bin with KATA_TARGET set,
+// without shell syntax (which cmd.exe would not understand).
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const [target, bin, ...args] = process.argv.slice(2);
+if (!target || !bin) {
+  process.stderr.write('usage: node scripts/with-target.js <exercises|solutions> <bin> [args…]\n');
+  process.exit(2);
+}
+const BINS = { jest: path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js') };
+const script = BINS[bin] ?? bin;
+const result = spawnSync(process.execPath, [script, ...args], {
+  stdio: 'inherit',
+  env: { ...process.env, KATA_TARGET: target },
+});
+process.exit(result.status ?? 1);

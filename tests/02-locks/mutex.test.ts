@@ -1,0 +1,394 @@
+// Mutex: Python's threading.Lock for worker threads. All student code runs in worker threads
+// (tests/fixtures/mutex-tasks.ts): a lock that blocks for ever must fail a test, not hang jest.
+import * as path from 'node:path';
+import { check, show, waitUntil } from '../helpers/assert';
+import { runInWorker } from '../helpers/workers';
+import { onCleanup } from '../helpers/handles';
+import { BOARD_BYTES, SLOT } from '../fixtures/mutex-tasks';
+
+const TASKS = path.join(__dirname, '..', 'fixtures', 'mutex-tasks.ts');
+
+function setup(offset = 0) {
+  const lock = new SharedArrayBuffer(offset + 4); // zeroed: an unlocked mutex
+  const boardBuffer = new SharedArrayBuffer(BOARD_BYTES);
+  // Aborted after each test: a worker still blocked (a failed test) is terminated at once.
+  const stop = new AbortController();
+  onCleanup(() => stop.abort());
+  return { lock, offset, boardBuffer, board: new Int32Array(boardBuffer), stop };
+}
+type Setup = ReturnType<typeof setup>;
+
+function raise(board: Int32Array, slot: number) {
+  Atomics.store(board, slot, 1);
+  Atomics.notify(board, slot);
+}
+
+/** Starts the holder worker and waits until it holds the lock; `done` settles when it ends. */
+async function startHolder(s: Setup): Promise<{ done: Promise<{ toldToRelease: boolean }> }> {
+  const done = runInWorker<{ toldToRelease: boolean }>(TASKS, 'holder', [s.lock, s.offset, s.boardBuffer], {
+    what: 'The holder worker (acquire(), hold, release())',
+    timeoutMs: 8000,
+    signal: s.stop.signal,
+  });
+  done.catch(() => undefined); // awaited later; a rejection here must not go unhandled
+  await Promise.race([
+    waitUntil(
+      () => Atomics.load(s.board, SLOT.held) === 1,
+      3000,
+      'a worker to take a free lock with `acquire()`',
+      'Does `acquire()` return true at once when the lock is free?',
+    ),
+    done.then(() => {
+      throw new Error('The holder worker finished before it reported holding the lock.');
+    }),
+  ]);
+  return { done };
+}
+
+function cpuMs(since: NodeJS.CpuUsage) {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+describe('Mutex', () => {
+  describe('on one thread', () => {
+    let obs: Record<string, { ok: true; value: unknown } | { ok: false; name: string; message: string }>;
+    beforeAll(async () => {
+      obs = await runInWorker(TASKS, 'basics', [], {
+        what: 'The single-thread Mutex checks',
+        timeoutMs: 8000,
+      });
+    });
+    function value(name: string, call: string): unknown {
+      const o = obs[name];
+      if (!o.ok) throw new Error(`${call} threw ${o.name}: ${o.message}`);
+      return o.value;
+    }
+    function error(name: string, call: string, want: string): { name: string; message: string } {
+      const o = obs[name];
+      check(!o.ok, `Expected ${call} to throw ${want}, but it returned ${show(o.ok && o.value)}.`);
+      return o as { name: string; message: string };
+    }
+
+    it('tryAcquire() takes a free lock, and fails while it is held', () => {
+      const [first, second] = value('tryFresh', '`tryAcquire()` on a new Mutex') as boolean[];
+      check(
+        first === true,
+        `Expected the first \`tryAcquire()\` on a free lock to return true, got ${show(first)}.`,
+      );
+      check(
+        second === false,
+        `Expected a second \`tryAcquire()\` to return false (the lock is held), got ${show(second)}. ` +
+          'Is the check-and-set one atomic step (Atomics.compareExchange)?',
+      );
+    });
+
+    it('release() frees the lock for the next tryAcquire()', () => {
+      const got = value('tryAfterRelease', '`acquire()`, `release()`, `tryAcquire()`');
+      check(
+        got === true,
+        `Expected \`tryAcquire()\` after \`release()\` to return true, got ${show(got)}. Does \`release()\` store 0?`,
+      );
+    });
+
+    it('acquire() on a free lock returns true at once, with or without a timeout', () => {
+      const got = value('acquireFree', '`acquire()` / `acquire(0)` / `acquire(100)` on a free lock');
+      check(
+        JSON.stringify(got) === JSON.stringify([true, true, true, 'released']),
+        `Expected \`acquire()\`, \`acquire(0)\` and \`acquire(100)\` on a free lock to return true, got ${show(got)}. ` +
+          '`acquire(0)` must still take a free lock: 0 only means "do not wait".',
+      );
+    });
+
+    it('release() of an unlocked mutex throws an Error', () => {
+      const e = error('releaseUnlocked', '`release()` of a new (unlocked) Mutex', 'an Error');
+      check(/Error/.test(e.name), `Expected an Error, got ${e.name}: ${e.message}`);
+      check(
+        !/Not implemented/.test(e.message),
+        `Expected \`release()\` of an unlocked Mutex to throw its own Error, got the stub's: ${e.message}`,
+      );
+      const twice = error('releaseTwice', 'a second `release()` after `acquire()`, `release()`', 'an Error');
+      check(!/Not implemented/.test(twice.message), `Got the stub's error: ${twice.message}`);
+    });
+
+    it('two Mutex objects over the same buffer and offset are the same lock', () => {
+      const got = value('sameCell', 'two `new Mutex(buf, 4)`');
+      check(
+        JSON.stringify(got) === '[false,true]',
+        `Expected \`b.tryAcquire()\` to be false while \`a\` holds the lock and true after \`a.release()\`, got ${show(got)}. ` +
+          'The lock state must live in the shared buffer at `byteOffset`, not in a field of the object.',
+      );
+    });
+
+    it('uses only its own Int32: locks at other offsets are independent and neighbours stay untouched', () => {
+      const other = value('otherCell', '`new Mutex(buf, 0)` and `new Mutex(buf, 4)`');
+      check(
+        other === true,
+        `Expected a lock at offset 4 to be free while the one at offset 0 is held, got ${show(other)}. Do you view the buffer at \`byteOffset\`?`,
+      );
+      const [neighbours, locked] = value('oneInt32', 'a Mutex at offset 4 of a 12-byte buffer') as [
+        boolean,
+        boolean,
+      ];
+      check(
+        neighbours === true,
+        'Expected the Int32s before and after `byteOffset` to stay unchanged, but the Mutex wrote to them. Use exactly one Int32: `new Int32Array(buffer, byteOffset, 1)`.',
+      );
+      check(
+        locked === true,
+        'Expected the Int32 at `byteOffset` to be non-zero while the lock is held (0 means unlocked).',
+      );
+    });
+
+    it('a non-zero Int32 is a held lock', () => {
+      const got = value('presetLocked', '`tryAcquire()` on a cell that holds 1');
+      check(
+        got === false,
+        `Expected \`tryAcquire()\` to return false when the shared Int32 is already 1 (locked), got ${show(got)}.`,
+      );
+    });
+
+    it('keeps `buffer` and `byteOffset`, and makes its own buffer by default', () => {
+      const [same, offset] = value('keepsArgs', '`new Mutex(buf, 4)`') as [boolean, number];
+      check(
+        same && offset === 4,
+        `Expected \`buffer\` to be the buffer passed in and \`byteOffset\` 4, got same buffer: ${same}, byteOffset: ${show(offset)}.`,
+      );
+      const [isShared, twinTry] = value('defaults', '`new Mutex()`') as [boolean, boolean];
+      check(isShared, 'Expected `new Mutex().buffer` to be a SharedArrayBuffer.');
+      check(
+        twinTry === false,
+        'Expected `new Mutex(m.buffer, m.byteOffset)` to be the same lock as `m` (held), but it could be taken.',
+      );
+    });
+
+    it('rejects bad arguments: TypeError for a non-shared buffer, RangeError for a bad offset', () => {
+      const notShared = error('notShared', '`new Mutex(new ArrayBuffer(4))`', 'a TypeError');
+      check(
+        notShared.name === 'TypeError',
+        `Expected a TypeError for a plain ArrayBuffer, got ${notShared.name}: ${notShared.message}`,
+      );
+      const mis = error('misaligned', '`new Mutex(buf, 2)`', 'a RangeError');
+      check(
+        mis.name === 'RangeError',
+        `Expected a RangeError for \`byteOffset\` 2 (not a multiple of 4), got ${mis.name}: ${mis.message}`,
+      );
+      const past = error('pastTheEnd', '`new Mutex(new SharedArrayBuffer(8), 8)`', 'a RangeError');
+      check(
+        past.name === 'RangeError',
+        `Expected a RangeError for an offset with no room for an Int32, got ${past.name}: ${past.message}`,
+      );
+    });
+
+    it('withLock() runs fn holding the lock and returns its value', () => {
+      const [inside, freeAfter] = value('withLockValue', '`withLock(fn)`') as [
+        { heldInside: boolean; value: number },
+        boolean,
+      ];
+      check(
+        inside?.value === 42,
+        `Expected \`withLock(() => 42-ish)\` to return fn's value, got ${show(inside)}.`,
+      );
+      check(
+        inside.heldInside,
+        'Expected the lock to be held while fn runs, but another handle could take it.',
+      );
+      check(freeAfter, 'Expected the lock to be free after `withLock()` returned. Does it release?');
+    });
+
+    it('withLock() releases the lock and rethrows when fn throws', () => {
+      const [same, freeAfter] = value('withLockThrows', '`withLock(() => { throw boom })`') as [
+        boolean,
+        boolean,
+      ];
+      check(same, "Expected `withLock()` to rethrow fn's own error.");
+      check(freeAfter, 'Expected the lock to be free after fn threw. Release it in a `finally` block.');
+    });
+  });
+
+  describe('across worker threads', () => {
+    it('never lets two workers in, and loses no update (4 workers × 100k)', async () => {
+      const s = setup(8);
+      const workers = 4;
+      const iterations = 100_000;
+      const runs = Array.from({ length: workers }, (_, i) =>
+        runInWorker(TASKS, 'hammer', [s.lock, s.offset, s.boardBuffer, workers, iterations], {
+          what: `Worker ${i + 1} of ${workers} (${iterations} × acquire(), increment, release())`,
+          timeoutMs: 15_000,
+          state: () =>
+            `Counter at ${Atomics.load(s.board, SLOT.counter)} of ${workers * iterations}; ` +
+            `${Atomics.load(s.board, SLOT.inside)} inside now. A worker stuck in \`acquire()\`: does \`release()\` wake waiters with Atomics.notify?`,
+        }),
+      );
+      await Promise.all(runs);
+      const overlaps = Atomics.load(s.board, SLOT.overlaps);
+      const max = Atomics.load(s.board, SLOT.maxInside);
+      const counter = Atomics.load(s.board, SLOT.counter);
+      check(
+        overlaps === 0,
+        `Expected at most 1 worker inside the lock at a time, but ${max} were inside at once (${overlaps} overlapping entries). ` +
+          'Taking the lock must be ONE atomic step (Atomics.compareExchange/exchange), not a load then a store.',
+      );
+      check(
+        counter === workers * iterations,
+        `Expected the counter to reach ${workers * iterations}, got ${counter}: ${workers * iterations - counter} updates were lost.`,
+      );
+    }, 30_000);
+
+    it('a waiting worker sleeps instead of spinning, and release() wakes it', async () => {
+      const s = setup();
+      const { done: holding } = await startHolder(s);
+      const waiting = runInWorker<{ ok: boolean }>(TASKS, 'waiter', [s.lock, s.offset, s.boardBuffer, 0], {
+        what: 'Worker B in `acquire()`',
+        timeoutMs: 8000,
+        signal: s.stop.signal,
+      });
+      waiting.catch(() => undefined);
+      try {
+        await waitUntil(() => Atomics.load(s.board, SLOT.waiting) === 1, 3000, 'worker B to start waiting');
+        // Measure the process's CPU while the holder sleeps on the board and B waits for the lock.
+        const cpu0 = process.cpuUsage();
+        const t0 = Date.now();
+        await new Promise((r) => setTimeout(r, 400));
+        const wall = Date.now() - t0;
+        const used = cpuMs(cpu0);
+        check(
+          Atomics.load(s.board, SLOT.acquired) === 0,
+          'Worker B got the lock while worker A still held it: `acquire()` must wait until `release()`.',
+        );
+        check(
+          used < wall * 0.15,
+          `Expected a worker blocked in \`acquire()\` to sleep (almost no CPU), but the process used ${Math.round(used)} ms of CPU in ${wall} ms. ` +
+            'Is `acquire()` spinning in a loop? Sleep with Atomics.wait(cell, index, lockedValue).',
+        );
+        raise(s.board, SLOT.release);
+        await waitUntil(
+          () => Atomics.load(s.board, SLOT.acquired) === 1,
+          2000,
+          'worker B to get the lock after worker A released it',
+          'Worker B is still waiting in `acquire()`: does `release()` call Atomics.notify on the cell?',
+        );
+        raise(s.board, SLOT.releaseWaiter);
+        const [a, b] = await Promise.all([holding, waiting]);
+        check(
+          a.toldToRelease && b.ok,
+          `Expected both workers to finish with the lock, got holder ${show(a)}, waiter ${show(b)}.`,
+        );
+      } finally {
+        s.stop.abort();
+        await Promise.allSettled([holding, waiting]);
+      }
+    });
+
+    it('release() wakes one waiter at a time: two waiters take turns', async () => {
+      const s = setup(4);
+      const { done: holding } = await startHolder(s);
+      const waiters = [0, 1].map((id) => {
+        const p = runInWorker<{ ok: boolean }>(TASKS, 'waiter', [s.lock, s.offset, s.boardBuffer, id], {
+          what: `Waiter ${id + 1} in \`acquire()\``,
+          timeoutMs: 8000,
+          signal: s.stop.signal,
+        });
+        p.catch(() => undefined);
+        return p;
+      });
+      const got = (id: number) => Atomics.load(s.board, SLOT.acquired + id) === 1;
+      try {
+        await waitUntil(
+          () =>
+            got(0) ||
+            got(1) ||
+            Atomics.load(s.board, SLOT.waiting + 1) + Atomics.load(s.board, SLOT.waiting) === 2,
+          3000,
+          'both waiters to call `acquire()`',
+        );
+        raise(s.board, SLOT.release);
+        await waitUntil(
+          () => got(0) || got(1),
+          2000,
+          'a waiter to get the lock after the holder released it',
+          'Does `release()` call Atomics.notify?',
+        );
+        const first = got(0) ? 0 : 1;
+        const second = 1 - first;
+        // The second waiter must stay out while the first holds the lock.
+        const deadline = Date.now() + 100;
+        await waitUntil(() => Date.now() >= deadline || got(second), 1000, 'the check window');
+        check(
+          !got(second) && Atomics.load(s.board, SLOT.maxInside) === 1,
+          'Expected one waiter to get the lock and the other to keep waiting, but both got in. Only the thread that swaps 0 for locked owns the lock.',
+        );
+        raise(s.board, SLOT.releaseWaiter + first);
+        await waitUntil(
+          () => got(second),
+          2000,
+          `waiter ${second + 1} to get the lock after waiter ${first + 1} released it`,
+          'Does every `release()` wake a waiter?',
+        );
+        raise(s.board, SLOT.releaseWaiter + second);
+        await Promise.all([holding, ...waiters]);
+      } finally {
+        s.stop.abort();
+        await Promise.allSettled([holding, ...waiters]);
+      }
+    });
+
+    it('acquire(timeoutMs) gives up with false after about timeoutMs while the lock stays held', async () => {
+      const s = setup();
+      const { done: holding } = await startHolder(s);
+      try {
+        const r = await runInWorker<{ ok: boolean; ms: number }>(
+          TASKS,
+          'waiter',
+          [s.lock, s.offset, s.boardBuffer, 0, 150],
+          {
+            what: 'A worker in `acquire(150)` on a held lock',
+            timeoutMs: 2000,
+            state: () =>
+              'Does `acquire(timeoutMs)` pass the time left to Atomics.wait and return false when it is gone?',
+          },
+        );
+        check(
+          r.ok === false,
+          `Expected \`acquire(150)\` on a lock held elsewhere to return false, got ${show(r.ok)}.`,
+        );
+        check(
+          r.ms >= 130,
+          `Expected \`acquire(150)\` to wait about 150 ms before giving up, but it returned after ${r.ms.toFixed(0)} ms.`,
+        );
+        check(
+          r.ms < 2000,
+          `Expected \`acquire(150)\` to give up after about 150 ms, but it took ${r.ms.toFixed(0)} ms.`,
+        );
+      } finally {
+        raise(s.board, SLOT.release);
+        await holding.catch(() => undefined);
+      }
+    });
+
+    it('tryAcquire(), acquire(0) and acquire(-1) return false at once while another worker holds the lock', async () => {
+      const s = setup();
+      const { done: holding } = await startHolder(s);
+      try {
+        const r = await runInWorker<{ tryAcquire: boolean; zero: boolean; negative: boolean; ms: number }>(
+          TASKS,
+          'probeHeld',
+          [s.lock, s.offset, s.boardBuffer],
+          {
+            what: 'A worker calling `tryAcquire()`, `acquire(0)`, `acquire(-1)` on a held lock',
+            timeoutMs: 2000,
+            state: () => 'A timeout of 0 or less must not wait at all.',
+          },
+        );
+        check(
+          r.tryAcquire === false && r.zero === false && r.negative === false,
+          `Expected all three to return false while the lock is held, got tryAcquire(): ${r.tryAcquire}, acquire(0): ${r.zero}, acquire(-1): ${r.negative}.`,
+        );
+        check(r.ms < 100, `Expected them not to wait, but they took ${r.ms.toFixed(0)} ms.`);
+      } finally {
+        raise(s.board, SLOT.release);
+        await holding.catch(() => undefined);
+      }
+    });
+  });
+});

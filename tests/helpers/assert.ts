@@ -1,0 +1,76 @@
+// Assertions whose failure text is written for a student: what was expected, what came back,
+// and what usually causes it. (jest's `expect` has no custom message argument.)
+import { inspect } from 'node:util';
+
+/** A value as a student would read it in a message: `42`, `'hi'`, `undefined`. */
+export function show(value: unknown): string {
+  return `\`${inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 10, maxStringLength: 200 })}\``;
+}
+
+/** Throws `message` unless `condition` holds. */
+export function check(condition: unknown, message: string | (() => string)): asserts condition {
+  if (!condition) throw new Error(typeof message === 'function' ? message() : message);
+}
+
+/**
+ * Waits for `promise` at most `ms`; otherwise fails with "Timed out after N ms waiting for
+ * <what>." plus `hint` (the usual cause). Always clears its timer.
+ */
+export async function within<T>(promise: Promise<T>, ms: number, what: string, hint = ''): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Timed out after ${ms} ms waiting for ${what}.${hint ? ` ${hint}` : ''}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Settles a promise into a value: handy to assert on a rejection's message. */
+export async function settle<T>(
+  promise: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: Error & { code?: string } }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error: error as Error & { code?: string } };
+  }
+}
+
+/**
+ * Calls `fn` (which should throw synchronously) and returns the error; fails with `expected`
+ * if it returned instead.
+ */
+export function thrown(fn: () => unknown, expected: string): Error & { code?: string } {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error(expected);
+}
+
+/**
+ * Polls `condition` (every few ms, on the event loop) until it holds; fails after `ms` with
+ * "Timed out after N ms waiting for <what>." plus `hint`. For state in shared memory, which
+ * has no event to wait on from jest's thread.
+ */
+export async function waitUntil(
+  condition: () => boolean,
+  ms: number,
+  what: string,
+  hint = '',
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() >= deadline) {
+      throw new Error(`Timed out after ${ms} ms waiting for ${what}.${hint ? ` ${hint}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

@@ -1,0 +1,20 @@
+// Runs before every test file (jest `setupFilesAfterEnv`). It runs the `onCleanup()` callbacks
+// after each test, then makes leaks fail the test that leaked, by name, instead of jest's end-of-run "did not exit" warning:
+// - every worker thread (the student's or a helper's) is tracked; one still alive after its test
+//   gets a grace period, then is terminated and fails the test;
+// - sockets, servers, child processes and ref'd timers are counted before and after each test
+//   (process.getActiveResourcesInfo()); more after than before fails the test.
+import { afterEach, beforeEach } from '@jest/globals';
+import { checkLeaks, runCleanups, snapshotResources, trackWorkers } from './handles';
+
+trackWorkers();
+beforeEach(() => {
+  snapshotResources();
+});
+afterEach(async () => {
+  try {
+    await runCleanups();
+  } finally {
+    await checkLeaks();
+  }
+});

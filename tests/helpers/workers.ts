@@ -1,0 +1,105 @@
+// Worker threads for tests, independent of the student's `Thread` (a broken Thread must not fail
+// the Mutex tests). Student code that may block (Atomics.wait) or spin runs here, never on the
+// test's own thread: jest cannot time out a blocked main thread, but it can end a worker.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+export const TSX_REQUIRE = require.resolve('tsx/cjs');
+const ENTRY = path.join(__dirname, 'worker-entry.ts');
+
+/** A worker that can load TypeScript (the fixtures and the student's .ts modules). */
+export function startTsWorker(file: string, workerData?: unknown): Worker {
+  // `env`: this test file's process.env (which verify's known-bug run sets per project), not the
+  // jest process's.
+  return new Worker(file, { workerData, execArgv: ['--require', TSX_REQUIRE], env: { ...process.env } });
+}
+
+export interface RunOptions {
+  /** How long to wait for the call to finish before the worker is terminated. */
+  timeoutMs?: number;
+  /** What the worker is doing, for the timeout message: "worker 2 in `acquire()`". */
+  what?: string;
+  /** Called on timeout to add the current state (read from shared memory) to the message. */
+  state?: () => string;
+  /** Aborting terminates the worker and rejects. */
+  signal?: AbortSignal;
+}
+
+/** Thrown when a worker did not finish in time: the message names the wait that never ended. */
+export class WorkerTimeout extends Error {}
+
+/**
+ * Runs `exportName(...args)` from fixture `file` in a fresh worker and resolves with its return
+ * value; rejects with the worker's error, or with WorkerTimeout (and terminates the worker) when
+ * it takes longer than `timeoutMs`. The worker is gone when the promise settles.
+ */
+export function runInWorker<T>(
+  file: string,
+  exportName: string,
+  args: unknown[] = [],
+  options: RunOptions = {},
+): Promise<T> {
+  const { timeoutMs = 5000, what = `\`${exportName}()\` in a worker`, state, signal } = options;
+  const worker = startTsWorker(ENTRY, { file, exportName, args });
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Resolve only once the thread is gone, so a test never sees a live helper worker.
+      worker.terminate().then(fn, fn);
+    };
+    const timer = setTimeout(() => {
+      const extra = state ? ` ${state()}` : '';
+      finish(() => reject(new WorkerTimeout(`${what} did not finish within ${timeoutMs} ms.${extra}`)));
+    }, timeoutMs);
+    worker.once(
+      'message',
+      (msg: { ok: boolean; value?: T; message?: string; stack?: string; name?: string }) => {
+        if (msg.ok) finish(() => resolve(msg.value as T));
+        else {
+          const err = new Error(msg.message);
+          err.name = msg.name ?? 'Error';
+          err.stack = msg.stack;
+          finish(() => reject(err));
+        }
+      },
+    );
+    worker.once('error', (err) => finish(() => reject(err)));
+    signal?.addEventListener(
+      'abort',
+      () => finish(() => reject(new Error(`${what}: stopped (the test ended, or another worker failed).`))),
+      {
+        once: true,
+      },
+    );
+    worker.once('exit', (code) =>
+      finish(() => reject(new Error(`${what}: the worker exited (code ${code}) before posting a result.`))),
+    );
+  });
+}
+
+/**
+ * Runs several workers at once and resolves with their results in order. On the first failure
+ * the other workers are terminated too, and that first failure is the rejection.
+ */
+export async function runAllInWorkers<T>(
+  calls: { file: string; exportName: string; args?: unknown[]; options?: RunOptions }[],
+): Promise<T[]> {
+  const abort = new AbortController();
+  let first: unknown;
+  const results = await Promise.allSettled(
+    calls.map((c) =>
+      runInWorker<T>(c.file, c.exportName, c.args ?? [], { ...c.options, signal: abort.signal }).catch(
+        (err) => {
+          if (first === undefined) first = err;
+          abort.abort();
+          throw err;
+        },
+      ),
+    ),
+  );
+  if (first !== undefined) throw first;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
