@@ -277,8 +277,11 @@ async function main() {
         );
       }
     }
-    const note = hangNote(res);
-    check(!note, 'known bugs: the run exited by itself', note);
+    // A broken implementation may leave a worker busy at the end of its file (each test's leak
+    // check has already failed or cleaned it), so jest's "force exited" note is only reported
+    // here; a real hang still fails.
+    check(!res.timedOut, 'known bugs: the run finished', hangNote(res));
+    if (!res.timedOut && hangNote(res)) log(`known bugs: note: ${hangNote(res)}`);
     log(`known bugs: ${bugs.length} fixtures checked (${res.ms} ms)`);
   }
 
