@@ -1,0 +1,83 @@
+/**
+ * Known bug: `close()` only sets the flag. New calls see it, but a `take()` already waiting on an
+ * empty queue, and a `put()` already waiting for room, are never rejected: they wait forever.
+ *
+ * @catches close() rejects a take() waiting on an empty queue
+ * @catches close() rejects a put() waiting for room
+ */
+interface Taker<T> {
+  resolve(item: T): void;
+  reject(error: Error): void;
+}
+interface Putter<T> {
+  item: T;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+const closedError = (what: string) => new Error(`${what}: the queue is closed`);
+
+export class BoundedQueue<T> {
+  readonly #capacity: number;
+  readonly #items: T[] = [];
+  /** Takes waiting for an item (only while `#items` is empty). */
+  readonly #takers: Taker<T>[] = [];
+  /** Puts waiting for room (only while `#items` is full). */
+  readonly #putters: Putter<T>[] = [];
+  #closed = false;
+
+  /** `capacity`: a positive integer, else RangeError. */
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`\`capacity\` must be a positive integer; got ${String(capacity)}`);
+    }
+    this.#capacity = capacity;
+  }
+
+  /** Adds `item`, waiting while the queue is full. Rejects once the queue is closed. */
+  put(item: T): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError('put()'));
+    const taker = this.#takers.shift();
+    if (taker) {
+      // Someone is waiting on an empty queue: hand the item over directly.
+      taker.resolve(item);
+      return Promise.resolve();
+    }
+    if (this.#items.length < this.#capacity) {
+      this.#items.push(item);
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => this.#putters.push({ item, resolve, reject }));
+  }
+
+  /** Removes and returns the oldest item, waiting while the queue is empty. */
+  take(): Promise<T> {
+    if (this.#items.length > 0) {
+      const item = this.#items.shift() as T;
+      // Room for one more: admit the oldest waiting put, if any.
+      const putter = this.#putters.shift();
+      if (putter) {
+        this.#items.push(putter.item);
+        putter.resolve();
+      }
+      return Promise.resolve(item);
+    }
+    if (this.#closed) return Promise.reject(closedError('take()'));
+    return new Promise((resolve, reject) => this.#takers.push({ resolve, reject }));
+  }
+
+  /** Items in the queue now (never more than `capacity`). */
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /**
+   * No more puts. Items already in the queue can still be taken; takes waiting on an empty queue
+   * and puts waiting for room reject. Calling it again does nothing.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // BUG: the takes and puts already waiting are left waiting
+  }
+}
