@@ -1,0 +1,232 @@
+// Tests for exercises/01-threads/parallel-map.ts: a thread pool. The student's `parallelMap`
+// starts its own workers; they load tests/fixtures/parallel-map-tasks.ts.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { types } from 'node:util';
+import { threadId as testThreadId } from 'node:worker_threads';
+import { parallelMap } from '@kata/01-threads/parallel-map';
+import { check, settle, show, within } from '../helpers/assert';
+import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
+import type {
+  FailOrBlockItem,
+  LastFirstItem,
+  OverlapItem,
+  RendezvousItem,
+} from '../fixtures/parallel-map-tasks';
+
+const TASKS = path.join(__dirname, '..', 'fixtures', 'parallel-map-tasks.ts');
+/** An Error from any realm: errors made by Node itself are not `instanceof` jest's `Error`. */
+const isError = (e: unknown): e is Error => types.isNativeError(e) || e instanceof Error;
+const task = (exportName: string) => ({ module: TASKS, exportName });
+const CALL_MS = 6000;
+
+/** The call's outcome, or a failure naming the wait that never ended. */
+function mapped<R>(promise: Promise<R[]>, what: string) {
+  return within(
+    settle(promise),
+    CALL_MS,
+    `\`parallelMap()\` to settle ${what}`,
+    'Does every item get handed to a worker, and does the promise settle once the last result is in?',
+  );
+}
+
+const shared = (ints: number) => new SharedArrayBuffer(4 * ints);
+const distinct = (ids: number[]) => [...new Set(ids)];
+
+describe('parallelMap', () => {
+  it('returns the results in input order, not in completion order', async () => {
+    // Item 0 finishes last: it waits until every other item is done.
+    const buffer = shared(1);
+    const total = 6;
+    const items: LastFirstItem[] = Array.from({ length: total }, (_, index) => ({ buffer, index, total }));
+    const r = await mapped(
+      parallelMap<LastFirstItem, number>(items, task('lastFirst'), { concurrency: 2 }),
+      '',
+    );
+    check(
+      r.ok,
+      () => `Expected \`parallelMap()\` to resolve, it rejected: ${show(r.ok || r.error.message)}.`,
+    );
+    check(
+      JSON.stringify(r.value) === JSON.stringify([0, 10, 20, 30, 40, 50]),
+      `Expected the results in input order \`[0, 10, 20, 30, 40, 50]\`, got ${show(r.value)}. ` +
+        'Item 0 finished last: store each result at its item’s index instead of pushing it.',
+    );
+  });
+
+  it('runs `concurrency` items at the same time', async () => {
+    // Three items that each wait (up to 3 s) to see the other two: only three at once can.
+    const buffer = shared(1);
+    const items: RendezvousItem[] = Array.from({ length: 3 }, () => ({
+      buffer,
+      parties: 3,
+      timeoutMs: 3000,
+    }));
+    const r = await mapped(
+      parallelMap<RendezvousItem, { saw: boolean }>(items, task('rendezvous'), { concurrency: 3 }),
+      'for three items at concurrency 3',
+    );
+    check(
+      r.ok,
+      () => `Expected \`parallelMap()\` to resolve, it rejected: ${show(r.ok || r.error.message)}.`,
+    );
+    check(
+      r.value.every((v) => v?.saw === true),
+      `Expected the 3 items to run at once with \`concurrency: 3\`, but some waited alone: ${show(r.value)}. ` +
+        'Start `concurrency` workers (no more than there are items) and keep each one busy.',
+    );
+  });
+
+  it('never runs more than `concurrency` items at once', async () => {
+    // Each item stays inside until a third one comes in (the cap is broken), all 4 have entered,
+    // or 600 ms pass; cells[1] records the most inside at once.
+    const buffer = shared(3);
+    const cells = new Int32Array(buffer);
+    const items: OverlapItem[] = Array.from({ length: 4 }, () => ({ buffer, cap: 2, total: 4, holdMs: 600 }));
+    const r = await mapped(parallelMap<OverlapItem, number>(items, task('overlap'), { concurrency: 2 }), '');
+    check(
+      r.ok,
+      () => `Expected \`parallelMap()\` to resolve, it rejected: ${show(r.ok || r.error.message)}.`,
+    );
+    const max = Atomics.load(cells, 1);
+    check(
+      max >= 1 && max <= 2,
+      `Expected at most 2 items running at once with \`concurrency: 2\`, saw ${max}. ` +
+        'Start at most `concurrency` workers and give a worker its next item only when it has answered.',
+    );
+  });
+
+  it('reuses its workers: 20 items at concurrency 2 run on at most 2 threads', async () => {
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    const r = await mapped(
+      parallelMap<number, { item: number; threadId: number; argCount: number }>(items, task('whoRuns'), {
+        concurrency: 2,
+      }),
+      'for 20 items',
+    );
+    check(
+      r.ok,
+      () => `Expected \`parallelMap()\` to resolve, it rejected: ${show(r.ok || r.error.message)}.`,
+    );
+    check(
+      r.value.length === 20 && r.value.every((v, i) => v?.item === i),
+      `Expected each result to be the task's value for its item, got ${show(r.value)}.`,
+    );
+    check(
+      r.value.every((v) => v.argCount === 1),
+      `The task must be called with the item alone; it got ${show(r.value.map((v) => v.argCount))} arguments.`,
+    );
+    const threads = distinct(r.value.map((v) => v.threadId));
+    check(
+      !threads.includes(testThreadId),
+      'A task ran on the calling thread: every item must run in a pool worker.',
+    );
+    check(
+      threads.length <= 2,
+      `Expected at most 2 worker threads for 20 items at \`concurrency: 2\`, the tasks ran on ${threads.length} ` +
+        `(threadIds ${show(threads)}). Keep each worker and post it the next item; do not start one per item.`,
+    );
+  });
+
+  it('rejects with the index of the item whose task threw', async () => {
+    const items = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, bad: name === 'd' }));
+    const r = await mapped(parallelMap(items, task('failOn'), { concurrency: 2 }), 'after item 3 threw');
+    check(
+      !r.ok,
+      `Expected \`parallelMap()\` to reject when item 3 throws, it resolved with ${show(r.ok && r.value)}.`,
+    );
+    check(
+      isError(r.error) &&
+        /(^|\D)3(\D|$)/.test(r.error.message) &&
+        r.error.message.includes('cannot process d'),
+      `Expected an Error whose message has the item's index 3 and the task's message 'cannot process d' ` +
+        `(e.g. "item 3: cannot process d"), got ${show(r.error)}. Send the index with each item and back with each reply.`,
+    );
+  });
+
+  it('terminates every worker when a task throws', async () => {
+    // Item 0 throws once item 1 is running; item 1 sleeps 5 s unless released (at cleanup).
+    const buffer = shared(2);
+    const cells = new Int32Array(buffer);
+    onCleanup(() => {
+      Atomics.store(cells, 0, 1);
+      Atomics.notify(cells, 0);
+    });
+    const items: FailOrBlockItem[] = [true, false, false, false].map((fail) => ({ buffer, fail }));
+    const r = await mapped(parallelMap(items, task('failOrBlock'), { concurrency: 2 }), 'after item 0 threw');
+    check(
+      !r.ok,
+      `Expected \`parallelMap()\` to reject when item 0 throws, it resolved with ${show(r.ok && r.value)}.`,
+    );
+    const deadline = Date.now() + 1000;
+    while (liveWorkers().size > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    check(
+      liveWorkers().size === 0,
+      `${liveWorkers().size} worker(s) still running 1 s after \`parallelMap()\` rejected (one was busy with a 5 s task). ` +
+        'On the first error, `terminate()` every worker of the pool.',
+    );
+  });
+
+  it('rejects with a RangeError when `concurrency` is not a positive integer', async () => {
+    for (const concurrency of [0, -1, 1.5, NaN]) {
+      let promise: Promise<unknown[]> | undefined;
+      try {
+        promise = parallelMap([1, 2], task('whoRuns'), { concurrency });
+      } catch (error) {
+        check(
+          false,
+          `\`parallelMap()\` with \`concurrency: ${concurrency}\` threw ${show(error)}: a function that returns a ` +
+            'promise must reject instead (return `Promise.reject(new RangeError(…))`).',
+        );
+      }
+      const r = await mapped(promise!, `with \`concurrency: ${concurrency}\``);
+      check(
+        !r.ok && r.error.name === 'RangeError',
+        `Expected \`concurrency: ${concurrency}\` to reject with a RangeError, got ${show(r.ok ? r.value : r.error)}. ` +
+          '`Number.isInteger()` rejects NaN and 1.5.',
+      );
+    }
+  });
+
+  it('resolves [] for no items without starting a worker', async () => {
+    const before = workersStarted();
+    const r = await mapped(parallelMap([], task('whoRuns'), { concurrency: 2 }), 'for no items');
+    check(
+      r.ok && Array.isArray(r.value) && r.value.length === 0,
+      () => `Expected \`[]\`, got ${show(r.ok ? r.value : r.error)}.`,
+    );
+    check(
+      workersStarted() === before,
+      `Expected no worker for no items, ${workersStarted() - before} were started. Return early for \`[]\`.`,
+    );
+  });
+
+  it('defaults `concurrency` to os.availableParallelism()', async () => {
+    // 2N items; each waits (up to 3 s) until N have arrived: N must run at once, on N threads.
+    const n = os.availableParallelism();
+    const buffer = shared(1);
+    const items: RendezvousItem[] = Array.from({ length: 2 * n }, () => ({
+      buffer,
+      parties: n,
+      timeoutMs: 3000,
+    }));
+    const r = await mapped(
+      parallelMap<RendezvousItem, { saw: boolean; threadId: number }>(items, task('rendezvous')),
+      `for ${2 * n} items with the default concurrency`,
+    );
+    check(
+      r.ok,
+      () => `Expected \`parallelMap()\` to resolve, it rejected: ${show(r.ok || r.error.message)}.`,
+    );
+    check(
+      r.value.every((v) => v?.saw === true),
+      `Expected ${n} items (os.availableParallelism()) to run at once by default, but some waited alone: ${show(r.value)}.`,
+    );
+    const threads = distinct(r.value.map((v) => v.threadId));
+    check(
+      threads.length <= n,
+      `Expected at most ${n} workers by default (os.availableParallelism()), the tasks ran on ${threads.length}.`,
+    );
+  });
+});

@@ -1,0 +1,296 @@
+// Tests for exercises/01-threads/thread.ts: Python's `threading.Thread` on worker threads.
+// The student's `Thread` starts its own workers; they load tests/fixtures/thread-targets.ts.
+import * as path from 'node:path';
+import { types } from 'node:util';
+import { threadId as testThreadId } from 'node:worker_threads';
+import { Thread } from '@kata/01-threads/thread';
+import { check, settle, show, within } from '../helpers/assert';
+import { onCleanup } from '../helpers/handles';
+
+const TARGETS = path.join(__dirname, '..', 'fixtures', 'thread-targets.ts');
+/** An Error from any realm: errors made by Node itself are not `instanceof` jest's `Error`. */
+const isError = (e: unknown): e is Error => types.isNativeError(e) || e instanceof Error;
+type Targets = typeof import('../fixtures/thread-targets');
+const JOIN_MS = 4000;
+
+/**
+ * A Thread running `exportName` from the fixture targets. After the test, a started thread gets
+ * a bounded chance to finish (so a failed check does not leave a worker booting).
+ */
+function thread<K extends keyof Targets>(exportName: K, ...args: Parameters<Targets[K]>): Thread {
+  const t = new Thread({ module: TARGETS, exportName, args });
+  onCleanup(async () => {
+    try {
+      await within(settle(t.join()), JOIN_MS, 'a thread to finish after the test');
+    } catch {
+      /* the test has already reported what went wrong */
+    }
+  });
+  return t;
+}
+
+const HANG_HINT =
+  'Listen for the worker’s `exit` event: a worker can end without ever posting a result, and `join()` must reject then.';
+
+/** `join()` settled, or a failure naming the wait that never ended. */
+function joined<R>(t: Thread<R>, what: string, hint = HANG_HINT) {
+  return within(settle(t.join()), JOIN_MS, `\`join()\` to settle ${what}`, hint);
+}
+
+/** Resolves once `Int32Array[index]` is no longer `value`, or fails after `ms`. */
+async function changed(
+  cells: Int32Array,
+  index: number,
+  value: number,
+  ms: number,
+  what: string,
+): Promise<void> {
+  const result = Atomics.waitAsync(cells, index, value, ms);
+  const outcome = result.async ? await result.value : result.value;
+  check(outcome !== 'timed-out', `Timed out after ${ms} ms waiting for ${what}.`);
+}
+
+describe('Thread', () => {
+  it('start() runs the target and join() resolves with its return value', async () => {
+    const t = thread('add', 40, 2);
+    t.start();
+    const r = await joined(t, 'after `add(40, 2)` returned');
+    check(
+      r.ok,
+      () => `Expected \`join()\` to resolve with 42, it rejected: ${show(r.ok || r.error.message)}.`,
+    );
+    check(
+      r.value === 42,
+      `Expected \`join()\` to resolve with 42 (\`add(40, 2)\`), got ${show(r.value)}. ` +
+        'Did the worker post its result before exiting, and does `join()` wait for that message?',
+    );
+  });
+
+  it('join() resolves with the awaited value of an async target, run in another thread', async () => {
+    const t = thread('describeLater', 5);
+    t.start();
+    const r = await joined(t, 'after the async target resolved');
+    check(r.ok, () => `Expected \`join()\` to resolve, it rejected: ${show(r.ok || r.error.message)}.`);
+    const value = r.value as { doubled?: number; list?: number[]; threadId?: number } | undefined;
+    check(
+      value?.doubled === 10 && JSON.stringify(value.list) === '[5,6]',
+      `Expected \`join()\` to resolve with the awaited object \`{ doubled: 10, list: [5, 6], … }\`, got ${show(value)}. ` +
+        'Await the target’s return value in the worker before posting it (a promise cannot be posted).',
+    );
+    check(
+      value.threadId !== testThreadId,
+      `The target ran on the calling thread (threadId ${value.threadId}): \`start()\` must run it in a new \`Worker\`.`,
+    );
+  });
+
+  it('two started threads run at the same time', async () => {
+    // Each target counts itself in and waits (up to 3 s) to see the other: only two threads
+    // running at once can both see each other.
+    const cells = new Int32Array(new SharedArrayBuffer(4));
+    const a = thread('rendezvous', cells.buffer as SharedArrayBuffer, 2, 3000);
+    const b = thread('rendezvous', cells.buffer as SharedArrayBuffer, 2, 3000);
+    a.start();
+    b.start();
+    const ra = await joined(a, 'of the first thread');
+    const rb = await joined(b, 'of the second thread');
+    check(
+      ra.ok && rb.ok,
+      () => `A rendezvous target failed: ${show(!ra.ok ? ra.error.message : !rb.ok && rb.error.message)}.`,
+    );
+    check(
+      ra.value === true && rb.value === true,
+      `Expected both threads to see each other inside their targets, got ${show([ra.value, rb.value])} ` +
+        `(${Atomics.load(cells, 0)} of 2 arrived). \`start()\` must start the worker at once (not in \`join()\`), ` +
+        'and each Thread needs its own worker; the SharedArrayBuffer in `args` must be shared, not copied.',
+    );
+  });
+
+  it('join() rejects with the original message when the target throws or rejects', async () => {
+    const sync = thread('fail', 'boom: the sync target threw');
+    const async = thread('failLater', 'boom: the async target rejected');
+    sync.start();
+    async.start();
+    for (const [t, message] of [
+      [sync, 'boom: the sync target threw'],
+      [async, 'boom: the async target rejected'],
+    ] as const) {
+      const r = await joined(t, `after the target failed with '${message}'`);
+      check(
+        !r.ok,
+        `Expected \`join()\` to reject with '${message}', it resolved with ${show(r.ok && r.value)}.`,
+      );
+      check(
+        isError(r.error) && r.error.message.includes(message),
+        `Expected \`join()\` to reject with an Error whose message contains '${message}', got ${show(r.error)}. ` +
+          'Catch the error in the worker, post its message as plain data, and reject with a new Error.',
+      );
+    }
+  });
+
+  it('join() rejects, never hangs, when the target calls process.exit()', async () => {
+    const t = thread('exitEarly', 3);
+    t.start();
+    const r = await joined(t, 'after the worker called `process.exit(3)`');
+    check(
+      !r.ok,
+      `Expected \`join()\` to reject when the worker exits early, it resolved with ${show(r.ok && r.value)}.`,
+    );
+  });
+
+  it('join() rejects, never hangs, when the worker exits without a result', async () => {
+    // The target's promise never settles and nothing keeps the worker's event loop alive.
+    const t = thread('neverSettles');
+    t.start();
+    const r = await joined(
+      t,
+      'after the worker exited with code 0 and no result',
+      'An exit code of 0 does not mean a result arrived: reject on `exit` when no result came first.',
+    );
+    check(
+      !r.ok,
+      `Expected \`join()\` to reject when no result came, it resolved with ${show(r.ok && r.value)}.`,
+    );
+  });
+
+  it('join() rejects, never hangs, when the worker crashes', async () => {
+    const t = thread('crashLater', 'crash: uncaught in a timer');
+    t.start();
+    const r = await joined(t, 'after an uncaught exception ended the worker');
+    check(
+      !r.ok,
+      `Expected \`join()\` to reject when the worker crashed, it resolved with ${show(r.ok && r.value)}.`,
+    );
+  });
+
+  it('join() rejects, never hangs, when the return value cannot be cloned', async () => {
+    const t = thread('returnsFunction');
+    t.start();
+    const r = await joined(
+      t,
+      'after the target returned a function',
+      '`postMessage()` throws a DataCloneError for a function: catch it and report it as the error.',
+    );
+    check(
+      !r.ok,
+      `Expected \`join()\` to reject for an uncloneable value, it resolved with ${show(r.ok && r.value)}.`,
+    );
+  });
+
+  it('join() may be called many times and resolves with the same value', async () => {
+    const t = thread('describeLater', 7);
+    t.start();
+    const first = t.join();
+    const second = t.join();
+    const r1 = await joined(t, 'the third time, while two other calls wait');
+    const [r2, r3] = await within(
+      Promise.all([settle(first), settle(second)]),
+      JOIN_MS,
+      'the first two `join()` calls to settle',
+    );
+    const again = await joined(t, 'when called again after the thread finished');
+    const values = [r1, r2, r3, again].map((r) => (r.ok ? r.value : `rejected: ${r.error.message}`));
+    check(
+      values.every((v) => JSON.stringify(v) === JSON.stringify(values[0])) &&
+        (values[0] as { doubled?: number }).doubled === 14,
+      `Expected every \`join()\` to resolve with the same value, got ${show(values)}. ` +
+        'Keep one promise (or the result) per thread and return it from every call.',
+    );
+  });
+
+  it('start() a second time throws an Error mentioning "already started"', async () => {
+    const t = thread('add', 1, 2);
+    t.start();
+    let error: unknown;
+    try {
+      t.start();
+    } catch (e) {
+      error = e;
+    }
+    check(
+      error !== undefined,
+      'Expected the second `start()` to throw, it returned: a thread can be started only once.',
+    );
+    check(
+      isError(error) && /already started/i.test(error.message),
+      `Expected the second \`start()\` to throw an Error mentioning "already started", got ${show(error)}.`,
+    );
+  });
+
+  it('join() before start() rejects mentioning "not started"', async () => {
+    const t = thread('add', 1, 2);
+    let promise: Promise<unknown> | undefined;
+    try {
+      promise = t.join();
+    } catch (e) {
+      check(
+        false,
+        `\`join()\` before \`start()\` threw ${show(e)}: it must return a rejected promise instead.`,
+      );
+    }
+    const r = await within(settle(promise!), 1000, '`join()` before `start()` to reject');
+    check(
+      !r.ok && /not started/i.test(r.error.message),
+      `Expected \`join()\` before \`start()\` to reject mentioning "not started", got ${show(r.ok ? r.value : r.error)}.`,
+    );
+  });
+
+  it('isAlive is false before start(), true while the target runs, false once join() settles', async () => {
+    // [0]: the test stores 1 to release the target; [1]: the target stores 1 once it runs.
+    const cells = new Int32Array(new SharedArrayBuffer(8));
+    const release = () => {
+      Atomics.store(cells, 0, 1);
+      Atomics.notify(cells, 0);
+    };
+    onCleanup(release);
+    const t = thread('holdUntilReleased', cells.buffer as SharedArrayBuffer, 5000);
+    const alive = (): boolean => t.isAlive; // read afresh each time (no type narrowing)
+    check(alive() === false, `Expected \`isAlive\` to be false before \`start()\`, got ${show(alive())}.`);
+    t.start();
+    check(alive() === true, `Expected \`isAlive\` to be true right after \`start()\`, got ${show(alive())}.`);
+    await changed(cells, 1, 0, JOIN_MS, 'the target to start running');
+    check(alive() === true, `Expected \`isAlive\` to be true while the target runs, got ${show(alive())}.`);
+    release();
+    const r = await joined(t, 'after the target was released');
+    check(
+      r.ok && r.value === true,
+      () => `Expected \`join()\` to resolve with true, got ${show(r.ok ? r.value : r.error)}.`,
+    );
+    check(
+      alive() === false,
+      `Expected \`isAlive\` to be false once \`join()\` has settled, got ${show(alive())}. ` +
+        'Set it false when the worker exits.',
+    );
+  });
+
+  it('isAlive is false once join() has rejected', async () => {
+    const t = thread('fail', 'boom');
+    t.start();
+    const r = await joined(t, 'after the target threw');
+    check(!r.ok, `Expected \`join()\` to reject, it resolved with ${show(r.ok && r.value)}.`);
+    check(
+      t.isAlive === false,
+      `Expected \`isAlive\` to be false once \`join()\` rejected, got ${show(t.isAlive)}.`,
+    );
+  });
+
+  it('the worker is gone when join() settles', async () => {
+    // The target ticks cells[0] every millisecond from an unref'd interval and leaves a 300 ms
+    // timer behind. Once join() has settled no tick may arrive: the thread must have exited.
+    const cells = new Int32Array(new SharedArrayBuffer(4));
+    const t = thread('tickAndLinger', cells.buffer as SharedArrayBuffer);
+    t.start();
+    const r = await joined(t, 'after the ticking target returned');
+    check(
+      r.ok && r.value === 'ticked',
+      () => `Expected \`join()\` to resolve with 'ticked', got ${show(r.ok ? r.value : r.error)}.`,
+    );
+    const ticks = Atomics.load(cells, 0);
+    const result = Atomics.waitAsync(cells, 0, ticks, 150);
+    const outcome = result.async ? await result.value : result.value;
+    check(
+      outcome === 'timed-out',
+      `The target's interval was still ticking after \`join()\` settled (${ticks} ticks, then more): the worker was ` +
+        'still running. Settle `join()` on the worker’s `exit` event (`terminate()` it once the result has arrived).',
+    );
+  });
+});
