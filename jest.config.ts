@@ -8,6 +8,8 @@ const config: Config = {
   ...projectConfig(),
   testTimeout: 10_000,
   maxWorkers: 2,
+  // The progress summary at the end of `npm test` (silent with --json, as verify and the grader run).
+  reporters: ['default', '<rootDir>/scripts/progress-reporter.js'],
 };
 
 export default config;

@@ -64,17 +64,23 @@ async function main() {
       report = null;
     }
     const failed = [];
-    if (!report) failed.push({ name: '(run)', message: res.timedOut ? 'the run timed out (hang)' : `no report (exit ${res.code})` });
+    if (!report)
+      failed.push({
+        name: '(run)',
+        message: res.timedOut ? 'the run timed out (hang)' : `no report (exit ${res.code})`,
+      });
     for (const file of report?.testResults ?? []) {
       const rel = path.relative(ROOT, file.name);
       if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed')) {
         failed.push({ name: `${rel} (file)`, message: file.message });
       }
       for (const t of file.assertionResults) {
-        if (t.status === 'failed') failed.push({ name: `${rel} › ${t.fullName}`, message: t.failureMessages.join('\n') });
+        if (t.status === 'failed')
+          failed.push({ name: `${rel} › ${t.fullName}`, message: t.failureMessages.join('\n') });
       }
     }
-    if (/failed to exit gracefully|did not exit/.test(res.stderr)) failed.push({ name: '(run)', message: 'jest: a worker did not exit by itself' });
+    if (/failed to exit gracefully|did not exit/.test(res.stderr))
+      failed.push({ name: '(run)', message: 'jest: a worker did not exit by itself' });
     if (failed.length) badRuns++;
     for (const f of failed) {
       const entry = failures.get(f.name) ?? { count: 0, message: '' };
@@ -82,7 +88,9 @@ async function main() {
       entry.message ||= (f.message ?? '').split('\n').find((l) => l.trim()) ?? '';
       failures.set(f.name, entry);
     }
-    process.stdout.write(`run ${i}/${runs}: ${failed.length ? `${failed.length} failure(s)` : 'ok'} (${(res.ms / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(
+      `run ${i}/${runs}: ${failed.length ? `${failed.length} failure(s)` : 'ok'} (${(res.ms / 1000).toFixed(1)} s)\n`,
+    );
   }
   stopLoad();
   fs.rmSync(tmp, { recursive: true, force: true });

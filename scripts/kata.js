@@ -1,0 +1,280 @@
+'use strict';
+// The kata's exercise list (kata.json) and the students' progress, shared by the progress
+// reporter (`npm test`), `npm run hint`, `npm run watch`, `npm test -- <name>`, the grader and
+// verify's layout check.
+//
+// Progress and hint levels are kept in node_modules/.cache/kata/ (not in the repo: a fresh
+// `npm ci` starts over, and nothing of it is ever committed).
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const HINT_LEVELS = ['a nudge', 'the API to read', 'the shape of the answer'];
+
+/** kata.json of `root`: `{ exercises: [{ id, title, points, goal, hints }] }`. */
+function loadKata(root = ROOT) {
+  return JSON.parse(fs.readFileSync(path.join(root, 'kata.json'), 'utf8'));
+}
+
+/** Exercise ids found in `root`/exercises: every exercises/<topic>/<name>.ts, sorted. */
+function treeIds(root = ROOT) {
+  const dir = path.join(root, 'exercises');
+  if (!fs.existsSync(dir)) return [];
+  const ids = [];
+  for (const topic of fs.readdirSync(dir).sort()) {
+    if (!fs.statSync(path.join(dir, topic)).isDirectory()) continue;
+    for (const file of fs.readdirSync(path.join(dir, topic)).sort()) {
+      if (file.endsWith('.ts')) ids.push(`${topic}/${file.slice(0, -3)}`);
+    }
+  }
+  return ids;
+}
+
+/** The exercise id of a test file path (`…/tests/02-locks/mutex.test.ts` → `02-locks/mutex`), or null. */
+function idOfTestFile(file, root = ROOT) {
+  const rel = path.relative(path.join(root, 'tests'), file).split(path.sep).join('/');
+  const m = /^([^/]+\/[^/]+)\.test\.ts$/.exec(rel);
+  return m ? m[1] : null;
+}
+
+/**
+ * The exercises a name on the command line means: an id (`02-locks/mutex`), a file name
+ * (`mutex`), a path to the exercise or its test (`exercises/02-locks/mutex.ts`), or a topic
+ * (`02-locks`, `locks`): several ids. [] if none.
+ */
+function resolveExercise(name, ids) {
+  const n = String(name)
+    .trim()
+    .split('\\')
+    .join('/')
+    .replace(/^\.\//, '')
+    .replace(/\/+$/, '')
+    .replace(/^(exercises|solutions|tests)\//, '')
+    .replace(/(\.test)?\.ts$/, '')
+    .toLowerCase();
+  if (!n) return [];
+  if (ids.includes(n)) return [n];
+  const byName = ids.filter((id) => id.split('/')[1] === n);
+  if (byName.length > 0) return byName;
+  return ids.filter((id) => {
+    const topic = id.split('/')[0];
+    return topic === n || topic.replace(/^\d+-/, '') === n;
+  });
+}
+
+// ---- the cache: progress and hints ------------------------------------------------------------
+
+function cacheDir(root = ROOT) {
+  return path.join(root, 'node_modules', '.cache', 'kata');
+}
+
+function readJson(file, fallback) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return fallback;
+  }
+}
+
+function writeJson(file, value) {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  } catch {
+    /* a read-only node_modules: progress is then shown for this run only */
+  }
+}
+
+/**
+ * Last known result of each exercise, from earlier `npm test` runs:
+ * `{ [id]: { solved, passed, total, failure?: { test, message }, at } }`.
+ */
+function readProgress(root = ROOT) {
+  return readJson(path.join(cacheDir(root), 'progress.json'), {});
+}
+
+function writeProgress(progress, root = ROOT) {
+  writeJson(path.join(cacheDir(root), 'progress.json'), progress);
+}
+
+/** `{ [id]: highest hint level shown (1-based) }`. */
+function readHints(root = ROOT) {
+  return readJson(path.join(cacheDir(root), 'hints.json'), {});
+}
+
+function writeHints(hints, root = ROOT) {
+  writeJson(path.join(cacheDir(root), 'hints.json'), hints);
+}
+
+/** The first exercise in kata order not known to be solved, or undefined when all are. */
+function currentExercise(kata, progress) {
+  return kata.exercises.find((e) => !progress[e.id]?.solved);
+}
+
+// ---- reading jest results ---------------------------------------------------------------------
+
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s) => String(s ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+
+/**
+ * The part of a jest failure message worth showing in a summary: its first lines, before the
+ * code frame and the stack.
+ */
+function shortMessage(message, maxLines = 4) {
+  const lines = [];
+  for (const raw of stripAnsi(message).split('\n')) {
+    const line = raw.replace(/\s+$/, '');
+    if (/^\s*at\s/.test(line) || /^\s*>?\s*\d+\s*\|/.test(line)) break;
+    if (!line.trim() && lines.length === 0) continue;
+    lines.push(line.trim());
+  }
+  while (lines.length > 0 && !lines[lines.length - 1]) lines.pop();
+  const out = lines.filter((l, i) => l || lines[i - 1]).slice(0, maxLines);
+  if (lines.length > maxLines) out.push('…');
+  return out.join('\n');
+}
+
+/**
+ * Sums up one test file's jest result (a `TestResult` of a reporter, or a `testResults[]` entry of
+ * `--json`): `{ passed, failed, pending, total, solved, failure? }`, where `failure` is the first
+ * failing test and its message, or the error that kept the file from running.
+ */
+function summarizeFile(result) {
+  const tests = result.testResults ?? result.assertionResults ?? [];
+  const count = (s) => tests.filter((t) => t.status === s).length;
+  const passed = count('passed');
+  const failed = count('failed');
+  const pending = tests.length - passed - failed;
+  const execError =
+    result.testExecError?.message || (tests.length === 0 ? result.failureMessage || result.message : '');
+  let failure;
+  const first = tests.find((t) => t.status === 'failed');
+  if (first) {
+    const name = first.ancestorTitles ? [...first.ancestorTitles, first.title].join(' › ') : first.fullName;
+    failure = { test: name ?? first.title, message: shortMessage(first.failureMessages?.[0]) };
+  } else if (execError) {
+    failure = { test: '(the test file could not run)', message: shortMessage(execError, 6) };
+  }
+  const solved = !failure && passed > 0 && pending === 0;
+  return { passed, failed, pending, total: tests.length, solved, failure };
+}
+
+// ---- verify's layout check ----------------------------------------------------------------------
+
+/**
+ * Problems with kata.json and .github/classroom/autograding.json: [] when kata.json lists exactly
+ * the exercises in exercises/ (each with a title, points and three hints) and autograding.json
+ * has one test per exercise, in the same order, with the same points.
+ */
+function metadataProblems(root = ROOT) {
+  const problems = [];
+  let kata;
+  try {
+    kata = loadKata(root);
+  } catch (err) {
+    return [`kata.json cannot be read: ${err.message}`];
+  }
+  const list = Array.isArray(kata.exercises) ? kata.exercises : [];
+  const ids = list.map((e) => e?.id);
+  const tree = treeIds(root);
+  for (const id of tree) {
+    if (!ids.includes(id)) problems.push(`exercises/${id}.ts is not listed in kata.json`);
+  }
+  for (const id of ids) {
+    if (!tree.includes(id)) problems.push(`kata.json lists "${id}", but exercises/${id}.ts does not exist`);
+  }
+  const seen = new Set();
+  for (const e of list) {
+    const name = `kata.json "${e?.id}"`;
+    if (seen.has(e?.id)) problems.push(`${name} is listed twice`);
+    seen.add(e?.id);
+    if (typeof e?.title !== 'string' || !e.title.trim()) problems.push(`${name} has no title`);
+    if (typeof e?.goal !== 'string' || !e.goal.trim()) problems.push(`${name} has no goal`);
+    if (!(typeof e?.points === 'number' && e.points > 0)) problems.push(`${name}: points must be > 0`);
+    if (
+      !Array.isArray(e?.hints) ||
+      e.hints.length !== HINT_LEVELS.length ||
+      !e.hints.every((h) => typeof h === 'string' && h.trim())
+    ) {
+      problems.push(`${name} needs ${HINT_LEVELS.length} hints (${HINT_LEVELS.join(', ')})`);
+    }
+  }
+
+  const classroom = path.join(root, '.github', 'classroom', 'autograding.json');
+  if (fs.existsSync(classroom)) {
+    const tests = readJson(classroom, null)?.tests;
+    if (!Array.isArray(tests)) {
+      problems.push('.github/classroom/autograding.json has no `tests` array');
+    } else {
+      const names = tests.map((t) => t.name);
+      if (names.join('\n') !== ids.join('\n')) {
+        problems.push(
+          `.github/classroom/autograding.json tests must be kata.json's exercises in order (\`node scripts/kata.js classroom\` rewrites it): [${ids.join(', ')}]; got [${names.join(', ')}]`,
+        );
+      }
+      for (const t of tests) {
+        const e = list.find((x) => x.id === t.name);
+        if (!e) continue;
+        if (t.points !== e.points)
+          problems.push(
+            `.github/classroom/autograding.json "${t.name}": points ${t.points}, kata.json says ${e.points} (\`node scripts/kata.js classroom\` rewrites it)`,
+          );
+        if (!String(t.run).includes(`tests/${e.id}.test.ts`))
+          problems.push(
+            `.github/classroom/autograding.json "${t.name}" must run tests/${e.id}.test.ts; runs \`${t.run}\``,
+          );
+      }
+    }
+  }
+  return problems;
+}
+
+/** .github/classroom/autograding.json for GitHub Classroom: one test per exercise, its points. */
+function classroomConfig(kata) {
+  return {
+    tests: kata.exercises.map((e, i) => ({
+      name: e.id,
+      setup: i === 0 ? 'npm ci' : '',
+      run: `npx jest --ci --forceExit --runTestsByPath tests/${e.id}.test.ts`,
+      input: '',
+      output: '',
+      comparison: 'included',
+      timeout: i === 0 ? 10 : 5,
+      points: e.points,
+    })),
+  };
+}
+
+// `node scripts/kata.js classroom`: rewrites .github/classroom/autograding.json from kata.json.
+if (require.main === module) {
+  if (process.argv[2] !== 'classroom') {
+    process.stderr.write(
+      'usage: node scripts/kata.js classroom   (writes .github/classroom/autograding.json)\n',
+    );
+    process.exit(2);
+  }
+  const file = path.join(ROOT, '.github', 'classroom', 'autograding.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(classroomConfig(loadKata()), null, 2)}\n`);
+  process.stdout.write(`wrote ${path.relative(ROOT, file)}\n`);
+}
+
+module.exports = {
+  classroomConfig,
+  ROOT,
+  HINT_LEVELS,
+  loadKata,
+  treeIds,
+  idOfTestFile,
+  resolveExercise,
+  cacheDir,
+  readProgress,
+  writeProgress,
+  readHints,
+  writeHints,
+  currentExercise,
+  stripAnsi,
+  shortMessage,
+  summarizeFile,
+  metadataProblems,
+};

@@ -1,0 +1,123 @@
+'use strict';
+// `npm run watch [-- <exercise>]`: runs the tests of the exercise you are on, then again each
+// time a file under exercises/ is saved, ending every run with the progress summary.
+//
+// Without a name it follows you: it watches the first exercise not solved yet, and moves on to the
+// next one as soon as that one passes. With a name (`npm run watch -- mutex`) it stays on it.
+// A save during a run stops that run (a hang in your code is never waited for) and starts over.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const kata = require('./kata.js');
+const { jestArgs } = require('./test.js');
+
+const JEST = path.join(kata.ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+const EXERCISES = path.join(kata.ROOT, 'exercises');
+const DEBOUNCE_MS = 200;
+
+const list = kata.loadKata().exercises;
+const ids = list.map((e) => e.id);
+const names = ids.map((id) => id.split('/')[1]).join(', ');
+
+const args = process.argv.slice(2);
+const extra = args.filter((a) => a.startsWith('-')); // jest flags, passed on
+const named = args.filter((a) => !a.startsWith('-'));
+let fixed; // the ids named on the command line, if any
+if (named.length > 0) {
+  fixed = [...new Set(named.flatMap((n) => kata.resolveExercise(n, ids)))];
+  if (fixed.length === 0) {
+    process.stderr.write(`No exercise named \`${named.join(' ')}\`. Exercises: ${names}.\n`);
+    process.exit(2);
+  }
+}
+
+/** What to run now: the named exercises, or the first one not solved yet. */
+function current() {
+  if (fixed) return fixed;
+  const next = kata.currentExercise({ exercises: list }, kata.readProgress());
+  return next ? [next.id] : [];
+}
+
+let child = null;
+let again = false;
+let timer = null;
+let lastRun = [];
+
+function killChild() {
+  if (!child) return;
+  try {
+    if (process.platform === 'win32') child.kill();
+    else process.kill(-child.pid, 'SIGKILL'); // jest and anything it started
+  } catch {
+    /* already gone */
+  }
+}
+
+function run() {
+  if (child) {
+    // A save during a run: stop it and start over once it is gone.
+    again = true;
+    killChild();
+    return;
+  }
+  const targets = current();
+  if (targets.length === 0) {
+    process.stdout.write(
+      `Every exercise passes. Nothing left to watch (name one to keep working on it: npm run watch -- mutex).\n`,
+    );
+    return;
+  }
+  if (process.stdout.isTTY) process.stdout.write('\u001b[2J\u001b[3J\u001b[H');
+  process.stdout.write(`npm run watch: ${targets.join(', ')}  (${new Date().toLocaleTimeString()})\n`);
+  lastRun = targets;
+  child = spawn(process.execPath, [JEST, ...jestArgs(targets, ids), ...extra], {
+    stdio: 'inherit',
+    env: { ...process.env, KATA_WATCH: '1' },
+    detached: process.platform !== 'win32',
+  });
+  child.on('exit', () => {
+    child = null;
+    if (again) {
+      again = false;
+      run();
+      return;
+    }
+    // Following the student: the exercise just passed, so go on to the next one.
+    const now = current();
+    if (!fixed && now.join() !== lastRun.join()) {
+      process.stdout.write(`\n${lastRun.join(', ')} passes. On to the next exercise…\n`);
+      setTimeout(run, 1500);
+    }
+  });
+}
+
+function onChange(_event, filename) {
+  // Editors save through temp files (`.x.swp`, `4913`, `x.ts~`): react to .ts files only.
+  if (filename && !String(filename).endsWith('.ts')) return;
+  clearTimeout(timer);
+  timer = setTimeout(run, DEBOUNCE_MS);
+}
+
+function watch() {
+  try {
+    fs.watch(EXERCISES, { recursive: true }, onChange);
+  } catch {
+    // No recursive watching on this platform: watch each topic folder.
+    for (const topic of fs.readdirSync(EXERCISES)) {
+      const dir = path.join(EXERCISES, topic);
+      if (fs.statSync(dir).isDirectory()) fs.watch(dir, onChange);
+    }
+  }
+}
+
+process.on('SIGINT', () => {
+  killChild();
+  process.exit(130);
+});
+process.on('SIGTERM', () => {
+  killChild();
+  process.exit(143);
+});
+
+watch();
+run();
