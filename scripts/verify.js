@@ -249,10 +249,7 @@ async function main() {
           KATA_ENV: { KATA_TARGET: 'solutions', KATA_OVERRIDE: JSON.stringify(swapped) },
           KATA_CATCHES: bug.catches,
         },
-        setupFilesAfterEnv: [
-          path.join(ROOT, 'tests', 'helpers', 'only-catches.js'),
-          path.join(ROOT, 'tests', 'helpers', 'setup.ts'),
-        ],
+        testEnvironment: path.join(ROOT, 'tests', 'helpers', 'bug-environment.js'),
       });
     });
     const config = {

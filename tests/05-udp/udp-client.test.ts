@@ -1,0 +1,550 @@
+// UdpClient: the seed's UDP client, with timeouts, retries and answer matching. The servers here
+// are fake ones built from plain dgram sockets (tests/helpers/udp-peer.ts), never the student's
+// UdpEchoServer; tests/helpers/udp-proxy.ts loses, duplicates and delays datagrams between the
+// two, by events rather than by time. Timeouts are short (50-100 ms) where the test waits them
+// out, long where only a broken client would.
+import { inspect } from 'node:util';
+import { UdpClient, type UdpClientOptions, type UdpRequestOptions } from '@kata/05-udp/udp-client';
+import { check, settle, show, within } from '../helpers/assert';
+import { promiseFrom, track, type Tracked } from '../helpers/async';
+import { onCleanup } from '../helpers/handles';
+import {
+  freeUdpPort,
+  pollTurn,
+  UdpPeer,
+  udpBindings,
+  type Datagram,
+  type UdpAddress,
+} from '../helpers/udp-peer';
+import { startStranger, startUdpProxy } from '../helpers/udp-proxy';
+
+const WAIT_MS = 1000;
+const NO_RETRY_HINT =
+  'After `timeoutMs` without the answer, send the datagram again (up to `retries` more times).';
+
+/** Opens a client (closed after the test) and checks the port it reports. */
+async function open(options?: UdpClientOptions): Promise<UdpClient> {
+  const client = await within(
+    promiseFrom(() => UdpClient.open(options), 'UdpClient.open()'),
+    WAIT_MS,
+    '`UdpClient.open()` to resolve',
+    'It resolves once the socket is bound: in the `bind()` callback or on the `listening` event.',
+  );
+  onCleanup(() =>
+    within(
+      promiseFrom(() => client.close(), 'close()'),
+      WAIT_MS,
+      '`client.close()` after the test',
+    ),
+  );
+  check(
+    Number.isInteger(client.port) && client.port > 0,
+    `Expected \`port\` to be the port the socket is bound to (an integer > 0), got ${show(client.port)}. ` +
+      'With port 0 the OS picks one: read it back with `socket.address().port` once bound.',
+  );
+  return client;
+}
+
+/**
+ * A fake server: echoes each datagram for which `answer(datagram, n)` is true (n counts from 1;
+ * by default it answers all), and records every datagram in `received`.
+ */
+function fakeServer(answer: (d: Datagram, n: number) => boolean = () => true, name = 'the fake server') {
+  return UdpPeer.open({
+    name,
+    onMessage: (d, peer) => {
+      if (answer(d, peer.received.length)) void peer.echo(d);
+    },
+  });
+}
+
+/** `client.request(...)`, which must return a promise. */
+function request(client: UdpClient, message: string, server: UdpAddress, options?: UdpRequestOptions) {
+  return promiseFrom(() => client.request(message, server, options), 'request()');
+}
+
+/** A request that must resolve with `message` itself (the echo) within `ms`. */
+async function expectEcho(
+  client: UdpClient,
+  message: string,
+  server: UdpAddress,
+  options: UdpRequestOptions,
+  what: string,
+  hint = '',
+  ms = WAIT_MS + 1000,
+): Promise<void> {
+  const result = await within(settle(request(client, message, server, options)), ms, what, hint);
+  check(
+    result.ok,
+    () =>
+      `Expected \`request(${inspect(message)})\` to resolve with its echo, it rejected with ${show(!result.ok && result.error)}. ${hint}`,
+  );
+  check(
+    result.value === message,
+    `Expected \`request(${inspect(message)})\` to resolve with ${show(message)}, got ${show(result.value)}. ${hint}`,
+  );
+}
+
+/** Active ref'd timers in this process (what keeps it alive). */
+const timerCount = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+describe('UdpClient', () => {
+  it('opens on 127.0.0.1 and a free port by default', async () => {
+    const client = await open();
+    const bound = udpBindings().filter((b) => b.port === client.port);
+    check(
+      bound.length > 0 && bound.every((b) => b.address === '127.0.0.1'),
+      `Expected the client's socket to be bound to 127.0.0.1:${client.port}, found ${show(bound)}. ` +
+        "Bind `{ address: host, port }` with '127.0.0.1' and 0 as the defaults.",
+    );
+  });
+
+  it('binds the port given to open()', async () => {
+    let client: UdpClient | undefined;
+    let port = 0;
+    // The port was free a moment ago; another process may take it first (then try another).
+    for (let tries = 1; !client; tries++) {
+      port = await freeUdpPort();
+      const result = await within(
+        settle(promiseFrom(() => UdpClient.open({ port }), 'UdpClient.open()')),
+        WAIT_MS,
+        `\`UdpClient.open({ port: ${port} })\` to settle`,
+      );
+      if (result.ok) {
+        client = result.value;
+        const c = client;
+        onCleanup(() => within(Promise.resolve(c.close()), WAIT_MS, '`client.close()` after the test'));
+      } else {
+        check(
+          result.error.code === 'EADDRINUSE' && tries < 3,
+          `Expected \`UdpClient.open({ port: ${port} })\` on a free port to resolve, it rejected with ${show(result.error)}.`,
+        );
+      }
+    }
+    check(
+      client.port === port,
+      `Expected \`port\` to be ${port} (the port given to \`open()\`), got ${show(client.port)}.`,
+    );
+    const server = await fakeServer();
+    await expectEcho(
+      client,
+      'from a chosen port',
+      server.address,
+      { timeoutMs: 1000, retries: 0 },
+      'the echo',
+    );
+    check(
+      server.received[0].port === port,
+      `Expected the request to come from port ${port}, it came from port ${server.received[0].port}. ` +
+        'Bind the `port` option given to `open()`, and send every request from that one socket.',
+    );
+  });
+
+  it('open() rejects with the EADDRINUSE error when the port is taken', async () => {
+    const holder = await UdpPeer.open({ name: 'the socket holding the port' });
+    const result = await within(
+      settle(promiseFrom(() => UdpClient.open({ port: holder.port }), 'UdpClient.open()')),
+      WAIT_MS,
+      '`UdpClient.open()` to reject on a port in use',
+      "Listen for the socket's `error` event while binding and reject with that error.",
+    );
+    if (result.ok) onCleanup(() => result.value.close());
+    check(
+      !result.ok && result.error.code === 'EADDRINUSE',
+      `Expected \`UdpClient.open({ port: ${holder.port} })\` on a port in use to reject with code 'EADDRINUSE', ` +
+        (result.ok ? 'but it resolved.' : `got ${show(result.error)}. Reject with the socket's own error.`),
+    );
+  });
+
+  it('resolves with the echo, sent from its own port', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    const message = 'hello, udp ✓ héllo';
+    await expectEcho(
+      client,
+      message,
+      server.address,
+      { timeoutMs: 1000, retries: 0 },
+      'the echo of one request',
+      'Send `Buffer.from(message)` to the server and resolve when its echo arrives.',
+    );
+    const got = server.received[0];
+    check(got.text === message, `Expected the server to receive ${show(message)}, got ${show(got.text)}.`);
+    check(
+      got.port === client.port,
+      `Expected the request to come from \`client.port\` (${client.port}), it came from port ${got.port}. ` +
+        'Send every request from the socket `open()` bound.',
+    );
+  });
+
+  it('allows concurrent requests, each gets its own echo', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    const messages = ['one', 'two', 'three'];
+    const results = await within(
+      Promise.all(
+        messages.map((m) => settle(request(client, m, server.address, { timeoutMs: 1000, retries: 1 }))),
+      ),
+      WAIT_MS * 3,
+      'three concurrent requests to settle',
+    );
+    const got = results.map((r) => (r.ok ? r.value : `rejected: ${r.error.message}`));
+    check(
+      messages.every((m, i) => got[i] === m),
+      `Expected three concurrent requests to resolve with ${show(messages)}, got ${show(got)}. ` +
+        'Keep every pending request (not just the last one) and match each echo to its own request.',
+    );
+  });
+
+  it('resends when the first datagram is lost', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    const proxy = await startUdpProxy(server.address, { toServer: ['drop'] });
+    await expectEcho(
+      client,
+      'lost once',
+      proxy.address,
+      { timeoutMs: 50, retries: 3 },
+      'the echo of a request whose first datagram was lost',
+      NO_RETRY_HINT,
+    );
+    check(
+      proxy.count('toServer') >= 2,
+      `Expected a resend after the first datagram was lost; the proxy saw: ${proxy.history()}.`,
+    );
+  });
+
+  it('resends when the reply is lost', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    const proxy = await startUdpProxy(server.address, { toClient: ['drop'] });
+    await expectEcho(
+      client,
+      'reply lost once',
+      proxy.address,
+      { timeoutMs: 50, retries: 3 },
+      'the echo of a request whose first reply was lost',
+      NO_RETRY_HINT,
+    );
+  });
+
+  it('rejects after 1 + retries attempts, with a message naming them', async () => {
+    const client = await open();
+    const server = await fakeServer(() => false, 'a server that never answers');
+    const result = await within(
+      settle(request(client, 'anyone there?', server.address, { timeoutMs: 50, retries: 2 })),
+      3 * 50 + 2000,
+      'a request to a silent server (timeoutMs 50, retries 2) to reject',
+      'After the last attempt times out, reject: do not retry forever.',
+    );
+    check(
+      !result.ok,
+      `Expected a request to a silent server to reject, it resolved with ${show(result.ok && result.value)}.`,
+    );
+    const message = result.error.message;
+    check(
+      /attempt/i.test(message) && /(^|\D)3(\D|$)/.test(message),
+      `Expected the rejection to name the attempts and their total, 3 (1 + retries 2), e.g. "no reply after 3 attempts"; got ${show(message)}.`,
+    );
+  });
+
+  it('sends exactly 1 + retries datagrams to a silent server', async () => {
+    const client = await open();
+    const server = await fakeServer(() => false, 'a server that never answers');
+    await within(
+      settle(request(client, 'count me', server.address, { timeoutMs: 50, retries: 2 })),
+      3 * 50 + 2000,
+      'a request to a silent server (timeoutMs 50, retries 2) to settle',
+      'After the last attempt times out, reject: do not retry forever.',
+    );
+    // Every datagram sent before the rejection has reached the server's socket by now (loopback
+    // delivers within the send call); let its 'message' events run.
+    await pollTurn();
+    check(
+      server.received.length === 3,
+      `Expected exactly 3 datagrams (1 + retries 2) to reach a silent server, got ${server.received.length}. ` +
+        '`retries` counts the resends after the first attempt.',
+    );
+  });
+
+  it('retries: 0 sends once and rejects after that one attempt', async () => {
+    const client = await open();
+    const server = await fakeServer(() => false, 'a server that never answers');
+    const result = await within(
+      settle(request(client, 'just once', server.address, { timeoutMs: 50, retries: 0 })),
+      50 + 2000,
+      'a request with retries 0 to a silent server to reject',
+    );
+    await pollTurn();
+    check(!result.ok, 'Expected a request to a silent server to reject, it resolved.');
+    check(
+      server.received.length === 1,
+      `Expected exactly 1 datagram with \`retries: 0\`, the server got ${server.received.length}.`,
+    );
+    check(
+      /attempt/i.test(result.error.message) && /(^|\D)1(\D|$)/.test(result.error.message),
+      `Expected the rejection to name the attempts and their total, 1; got ${show(result.error.message)}.`,
+    );
+  });
+
+  it('waits timeoutMs for the answer to its last attempt too', async () => {
+    const client = await open();
+    // Only the last attempt (the 2nd) is answered, at once.
+    const server = await fakeServer((_d, n) => n === 2, 'a server that answers only the 2nd attempt');
+    await expectEcho(
+      client,
+      'last chance',
+      server.address,
+      { timeoutMs: 300, retries: 1 },
+      'the echo of the last attempt',
+      'After the last attempt, wait `timeoutMs` for its answer before rejecting.',
+    );
+  });
+
+  it('waits timeoutMs for each attempt before giving up', async () => {
+    const client = await open();
+    const server = await fakeServer(() => false, 'a server that never answers');
+    const started = performance.now();
+    const result = await within(
+      settle(request(client, 'how long?', server.address, { timeoutMs: 100, retries: 2 })),
+      3000,
+      'a request to a silent server (timeoutMs 100, retries 2) to reject',
+      'Each attempt waits `timeoutMs` (not the default): 3 × 100 ms in all.',
+    );
+    const elapsed = Math.round(performance.now() - started);
+    check(!result.ok, 'Expected a request to a silent server to reject, it resolved.');
+    check(
+      elapsed >= 270 && elapsed < 1200,
+      `Expected the rejection after about 300 ms (3 attempts × timeoutMs 100), it came after ${elapsed} ms. ` +
+        (elapsed < 270
+          ? 'Wait `timeoutMs` after the last attempt too, before rejecting.'
+          : 'Use the `timeoutMs` option for each wait, not a fixed or default value.'),
+    );
+  });
+
+  it('ignores the same text sent back from another port (a stranger)', async () => {
+    const client = await open();
+    const stranger = await startStranger();
+    // The server holds its echo until a stranger has sent the same text from another port and the
+    // client has read it (a poll turn later). A request settled by then believed the stranger.
+    let settledEarly: boolean | undefined;
+    let pending: Tracked<string> | undefined;
+    const server = await UdpPeer.open({
+      name: 'the fake server',
+      onMessage: async (d, peer) => {
+        if (peer.received.length > 1) return void peer.echo(d); // a resend
+        await stranger.echo(d);
+        await pollTurn();
+        settledEarly = pending?.settled;
+        void peer.echo(d);
+      },
+    });
+    pending = track(request(client, 'who answered?', server.address, { timeoutMs: 2000, retries: 0 }));
+    const result = await within(
+      settle(pending.promise),
+      WAIT_MS * 3,
+      "the server's echo (after a stranger's copy from another port)",
+    );
+    check(
+      settledEarly === false,
+      `Expected the request to wait for the server's own echo, but it ${
+        result.ok ? `resolved with ${show(result.value)}` : 'settled'
+      } as soon as a stranger (port ${stranger.port}) sent the same text back. Accept a datagram only when its ` +
+        "sender's address AND port (`rinfo`) are the server's.",
+    );
+    check(
+      result.ok && result.value === 'who answered?',
+      `Expected the request to resolve with 'who answered?' (the server's echo), got ${show(
+        result.ok ? result.value : result.error,
+      )}.`,
+    );
+  });
+
+  it("ignores a stranger's datagram with other text", async () => {
+    const client = await open();
+    const stranger = await startStranger();
+    const server = await UdpPeer.open({
+      name: 'the fake server',
+      onMessage: async (d, peer) => {
+        await stranger.send('not for you', { host: d.address, port: d.port }).catch(() => {}); // arrives first
+        void peer.echo(d);
+      },
+    });
+    await expectEcho(
+      client,
+      'for me',
+      server.address,
+      { timeoutMs: 1000, retries: 0 },
+      "the server's echo (after a stranger's datagram)",
+      "A datagram from anyone but the server, or that is not this request's echo, is not the answer: drop it and keep waiting.",
+    );
+  });
+
+  it('ignores a duplicate of the previous reply', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    // The echo of the first request is delivered, and a copy of it again just before the second
+    // request reaches the server.
+    const proxy = await startUdpProxy(server.address, { toClient: [{ dupUntil: { toServer: 'second' } }] });
+    const options = { timeoutMs: 1000, retries: 1 };
+    await expectEcho(client, 'first', proxy.address, options, 'the echo of the first request');
+    await expectEcho(
+      client,
+      'second',
+      proxy.address,
+      options,
+      'the echo of the second request',
+      "A duplicate of an earlier reply arrived first: accept only a datagram that echoes this request's bytes.",
+    );
+    check(
+      proxy.released === 1,
+      `Expected the proxy to have delivered the duplicate; it saw: ${proxy.history()}.`,
+    );
+  });
+
+  it('ignores a late reply to the previous request', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    // The echo of the first attempt is held back; the client resends and gets the second echo.
+    // The held one is delivered just before the next request reaches the server.
+    const proxy = await startUdpProxy(server.address, { toClient: [{ delayUntil: { toServer: 'second' } }] });
+    await expectEcho(
+      client,
+      'first',
+      proxy.address,
+      { timeoutMs: 100, retries: 3 },
+      'the echo of the first request (its first reply held back)',
+      NO_RETRY_HINT,
+    );
+    await expectEcho(
+      client,
+      'second',
+      proxy.address,
+      { timeoutMs: 1000, retries: 1 },
+      'the echo of the second request',
+      "A late reply to the first request arrived first: accept only a datagram that echoes this request's bytes.",
+    );
+    check(
+      proxy.released === 1,
+      `Expected the proxy to have delivered the late reply; it saw: ${proxy.history()}.`,
+    );
+  });
+
+  it('close() rejects pending requests', async () => {
+    const client = await open();
+    const server = await fakeServer(() => false, 'a server that never answers');
+    const pending = settle(
+      request(client, 'still waiting', server.address, { timeoutMs: 10_000, retries: 0 }),
+    );
+    await server.waitForCount(1, 'the request to reach the server');
+    await within(
+      promiseFrom(() => client.close(), 'close()'),
+      WAIT_MS,
+      '`close()` to resolve',
+    );
+    const result = await within(
+      pending,
+      WAIT_MS,
+      'the pending request to reject after `close()`',
+      'Reject every pending request in `close()`: nobody will answer them now.',
+    );
+    check(
+      !result.ok,
+      `Expected the pending request to reject after \`close()\`, it resolved with ${show(result.ok && result.value)}.`,
+    );
+  });
+
+  it('close() stops every retry timer', async () => {
+    const client = await open();
+    const server = await fakeServer(() => false, 'a server that never answers');
+    const before = timerCount();
+    const pending = settle(request(client, 'tick tock', server.address, { timeoutMs: 5000, retries: 3 }));
+    await server.waitForCount(1, 'the request to reach the server');
+    await within(
+      promiseFrom(() => client.close(), 'close()'),
+      WAIT_MS,
+      '`close()` to resolve',
+    );
+    await within(pending, WAIT_MS, 'the pending request to settle after `close()`');
+    const after = timerCount();
+    check(
+      after <= before,
+      `Expected no timer left once \`close()\` resolved, found ${after - before} more than before the request. ` +
+        '`clearTimeout()` the retry timer of every pending request when closing.',
+    );
+  });
+
+  it('close() frees its port', async () => {
+    const client = await open();
+    const { port } = client;
+    await within(
+      promiseFrom(() => client.close(), 'close()'),
+      WAIT_MS,
+      '`close()` to resolve',
+    );
+    const again = await settle(UdpPeer.open({ name: "a socket on the closed client's port", port }));
+    check(
+      again.ok,
+      `Expected port ${port} to be free once \`close()\` resolved, but binding it failed with ${
+        again.ok ? '' : show(again.error.code ?? again.error.message)
+      }. Close the socket (\`socket.close(callback)\`) and resolve in its callback.`,
+    );
+  });
+
+  it('close() is idempotent', async () => {
+    const client = await open();
+    const both = await within(
+      Promise.all([
+        settle(promiseFrom(() => client.close(), 'close()')),
+        settle(promiseFrom(() => client.close(), 'a second close()')),
+      ]),
+      WAIT_MS,
+      'two calls of `close()` to resolve',
+    );
+    const third = await within(
+      settle(promiseFrom(() => client.close(), 'a third close()')),
+      WAIT_MS,
+      'a third `close()`',
+    );
+    const failed = [...both, third].find((r) => !r.ok);
+    check(
+      !failed,
+      `Expected every call of \`close()\` to resolve, one rejected with ${show(failed && !failed.ok ? failed.error : undefined)}. ` +
+        'A dgram socket throws when closed twice: keep the first close promise and return it again.',
+    );
+  });
+
+  it('request() after close() rejects', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    await within(
+      promiseFrom(() => client.close(), 'close()'),
+      WAIT_MS,
+      '`close()` to resolve',
+    );
+    const result = await within(
+      settle(request(client, 'too late', server.address, { timeoutMs: 50, retries: 0 })),
+      WAIT_MS,
+      '`request()` on a closed client to settle',
+    );
+    check(
+      !result.ok,
+      `Expected \`request()\` on a closed client to reject, it resolved with ${show(result.ok && result.value)}.`,
+    );
+  });
+
+  it('rejects a bad server port with RangeError, without throwing', async () => {
+    const client = await open();
+    const result = await within(
+      settle(request(client, 'nowhere', { port: 70_000 }, { timeoutMs: 50, retries: 0 })),
+      WAIT_MS,
+      '`request()` to port 70000 to settle',
+    );
+    check(
+      !result.ok && result.error.name === 'RangeError',
+      `Expected \`request('nowhere', { port: 70000 })\` to reject with a RangeError, ${
+        result.ok ? 'but it resolved' : `got ${show(result.error)}`
+      }.`,
+    );
+  });
+});
