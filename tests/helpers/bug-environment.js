@@ -8,7 +8,9 @@ class KnownBugEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     const catches = config.projectConfig.globals?.KATA_CATCHES;
-    this.wanted = Array.isArray(catches) ? (title) => catches.some((c) => String(title).includes(c)) : () => true;
+    this.wanted = Array.isArray(catches)
+      ? (title) => catches.some((c) => String(title).includes(c))
+      : () => true;
   }
 
   handleTestEvent(event, state) {
