@@ -1,0 +1,82 @@
+/**
+ * Exercise 03-semaphores/semaphore — Python's `threading.BoundedSemaphore`, for worker threads.
+ *
+ * A semaphore holds `permits` permits: `acquire()` takes one (sleeping while there are none),
+ * `release()` gives one back and wakes a sleeper. With k permits, at most k threads are "inside"
+ * at once. It is BOUNDED: a `release()` that would make more permits than it started with throws
+ * a RangeError (it catches a release without an acquire). `new Semaphore(0)` is valid: nothing can
+ * ever acquire or release it.
+ *
+ * Its state lives in a SharedArrayBuffer (the layout is yours: a count, and the bound too, so a
+ * handle in another worker enforces it). A worker gets its own handle on the same semaphore with
+ * `Semaphore.attach(sem.buffer, sem.byteOffset)`.
+ *
+ * The trap: "check, then decrement" (`if (load() > 0) sub(1)`) lets two threads take the last
+ * permit. Taking one must be ONE atomic step: Atomics.compareExchange in a loop. And a waiter
+ * must sleep (Atomics.wait), not spin; release() must wake it (Atomics.notify).
+ *
+ * Read: MDN "Atomics.compareExchange", "Atomics.wait", "Atomics.notify"; Python's
+ * `threading.BoundedSemaphore`.
+ */
+export class Semaphore {
+  /** The shared memory holding the semaphore (send it to a worker, with `byteOffset`). */
+  readonly buffer: SharedArrayBuffer;
+  /** Where in `buffer` the semaphore's state starts. */
+  readonly byteOffset: number;
+
+  /**
+   * A new semaphore with `permits` permits, all available, in a new SharedArrayBuffer.
+   * `permits` not an integer ≥ 0 (-1, 1.5, NaN) → RangeError.
+   */
+  constructor(permits: number) {
+    // TODO: validate `permits`, make a SharedArrayBuffer, and store the count AND the bound in it.
+    void permits;
+    throw new Error(
+      'Not implemented: Semaphore constructor (check `permits`, store count and bound in shared memory)',
+    );
+  }
+
+  /**
+   * A handle on an existing semaphore, from its `buffer` and `byteOffset` (what a worker was
+   * sent). It shares the count and the bound with every other handle.
+   */
+  static attach(buffer: SharedArrayBuffer, byteOffset?: number): Semaphore {
+    // TODO: build a handle over the same cells without running the constructor's setup
+    // (e.g. Object.create(Semaphore.prototype), or a private factory), reading nothing but memory.
+    void buffer;
+    void byteOffset;
+    throw new Error('Not implemented: Semaphore.attach (a handle over the same shared cells)');
+  }
+
+  /** How many permits are available right now. */
+  get available(): number {
+    // TODO: an atomic read of the count.
+    throw new Error('Not implemented: Semaphore.available (Atomics.load the count)');
+  }
+
+  /** Takes a permit and returns true if one is available; returns false at once otherwise. */
+  tryAcquire(): boolean {
+    // TODO: load the count; if > 0, compareExchange it to count - 1; retry if someone beat you.
+    throw new Error('Not implemented: Semaphore.tryAcquire (compare-and-swap the count down)');
+  }
+
+  /**
+   * Takes a permit, sleeping while none is available. Returns true once taken; false only when
+   * `timeoutMs` ran out. `undefined`/`Infinity` waits forever; 0 or less does not wait.
+   */
+  acquire(timeoutMs?: number): boolean {
+    // TODO: try to take one; if none, Atomics.wait while the count is 0 (with the time left),
+    // and loop: wakes can be spurious, and another thread may take the permit first.
+    void timeoutMs;
+    throw new Error(
+      'Not implemented: Semaphore.acquire (take a permit atomically, else sleep in Atomics.wait)',
+    );
+  }
+
+  /** Gives a permit back and wakes one waiter. Beyond the initial permits → RangeError. */
+  release(): void {
+    // TODO: compare-and-swap the count up, but throw RangeError if it is already at the bound;
+    // then Atomics.notify one waiter.
+    throw new Error('Not implemented: Semaphore.release (bounded increment, then Atomics.notify)');
+  }
+}
