@@ -17,7 +17,7 @@
  */
 import * as dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 
 export interface UdpClientOptions {
   host?: string;
@@ -52,11 +52,14 @@ function checkPort(port: unknown, name: string, min: number): void {
 export class UdpClient {
   private readonly pending = new Set<Pending>();
   private closing?: Promise<void>;
+  /** The socket's address family, for looking up server names (a socket never changes it). */
+  private readonly family: 4 | 6;
 
   private constructor(
     private readonly socket: dgram.Socket,
     readonly port: number,
   ) {
+    this.family = socket.address().family === 'IPv6' ? 6 : 4;
     socket.on('message', (msg, rinfo) => {
       for (const p of this.pending) {
         // Address AND port AND the exact bytes: anything else answers no request of ours.
@@ -108,8 +111,9 @@ export class UdpClient {
     if (this.closing) throw new Error('The client is closed.');
 
     // Replies come from an address, never a name: 'localhost' must be compared as 127.0.0.1.
-    const family = this.socket.address().family === 'IPv6' ? 6 : 4;
-    const { address } = await lookup(server.host ?? '127.0.0.1', { family });
+    // An address needs no lookup (`lookup()` would return it unchanged, a tick later).
+    const host = server.host ?? '127.0.0.1';
+    const address = isIP(host) ? host : (await lookup(host, { family: this.family })).address;
     if (this.closing) throw new Error('The client is closed.');
 
     const bytes = Buffer.from(message, 'utf8');

@@ -36,7 +36,7 @@ export interface UdpEchoServerOptions {
 const BUFFER_SIZE = 256 * 1024;
 
 export function startUdpEchoServer(options: UdpEchoServerOptions = {}): Promise<UdpEchoServer> {
-  const { host = '127.0.0.1', port = 0, log = () => {} } = options;
+  const { host = '127.0.0.1', port = 0, log } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     return Promise.reject(
       new RangeError(`\`port\` must be an integer from 0 to 65535, got ${String(port)}.`),
@@ -46,11 +46,14 @@ export function startUdpEchoServer(options: UdpEchoServerOptions = {}): Promise<
   const socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
 
   socket.on('message', (msg, rinfo) => {
-    log(`msg from: ${rinfo.address}:${rinfo.port}`);
-    log(`From connected user: ${msg.toString('utf8')}`);
+    if (log) {
+      // Build the lines only for a reader: the echo itself never needs the text.
+      log(`msg from: ${rinfo.address}:${rinfo.port}`);
+      log(`From connected user: ${msg.toString('utf8')}`);
+    }
     // The reply goes to this datagram's sender: `rinfo`, never a remembered or fixed address.
     socket.send(msg, rinfo.port, rinfo.address, (err) => {
-      if (err) log(`could not reply to ${rinfo.address}:${rinfo.port}: ${err.message}`);
+      if (err) log?.(`could not reply to ${rinfo.address}:${rinfo.port}: ${err.message}`);
     });
   });
 
@@ -63,7 +66,7 @@ export function startUdpEchoServer(options: UdpEchoServerOptions = {}): Promise<
     socket.bind({ port, address: host }, () => {
       socket.off('error', onError);
       // Without a listener an 'error' event would crash the process; there is no one to tell.
-      socket.on('error', (err) => log(`socket error: ${err.message}`));
+      socket.on('error', (err) => log?.(`socket error: ${err.message}`));
       try {
         if (socket.getSendBufferSize() < BUFFER_SIZE) socket.setSendBufferSize(BUFFER_SIZE);
         if (socket.getRecvBufferSize() < BUFFER_SIZE) socket.setRecvBufferSize(BUFFER_SIZE);
