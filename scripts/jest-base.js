@@ -22,7 +22,7 @@ function projectConfig(extra = {}) {
     testEnvironment: 'node',
     roots: ['<rootDir>/tests'],
     testMatch: ['**/*.test.ts'],
-    transform: { '^.+\\.[tj]s$': path.join(__dirname, 'esbuild-transform.js') },
+    transform: { '^.+\\.[tj]s$': path.join(__dirname, 'ts-transform.js') },
     transformIgnorePatterns: ['/node_modules/(?!get-port/)'],
     moduleNameMapper: moduleNameMapper(),
     setupFiles: ['<rootDir>/tests/helpers/env-from-globals.js'],
