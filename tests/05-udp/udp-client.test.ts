@@ -9,6 +9,7 @@ import { check, settle, show, within } from '../helpers/assert';
 import { promiseFrom, track, type Tracked } from '../helpers/async';
 import { onCleanup } from '../helpers/handles';
 import {
+  checkClosesItsPort,
   freeUdpPort,
   pollTurn,
   UdpPeer,
@@ -476,19 +477,7 @@ describe('UdpClient', () => {
 
   it('close() frees its port', async () => {
     const client = await open();
-    const { port } = client;
-    await within(
-      promiseFrom(() => client.close(), 'close()'),
-      WAIT_MS,
-      '`close()` to resolve',
-    );
-    const again = await settle(UdpPeer.open({ name: "a socket on the closed client's port", port }));
-    check(
-      again.ok,
-      `Expected port ${port} to be free once \`close()\` resolved, but binding it failed with ${
-        again.ok ? '' : show(again.error.code ?? again.error.message)
-      }. Close the socket (\`socket.close(callback)\`) and resolve in its callback.`,
-    );
+    await checkClosesItsPort(client, 'client', WAIT_MS);
   });
 
   it('close() is idempotent', async () => {

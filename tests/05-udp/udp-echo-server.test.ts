@@ -9,7 +9,7 @@ import {
 import { check, settle, show, within } from '../helpers/assert';
 import { promiseFrom } from '../helpers/async';
 import { onCleanup } from '../helpers/handles';
-import { freeUdpPort, MAX_DATAGRAM, UdpPeer, udpBindings } from '../helpers/udp-peer';
+import { checkClosesItsPort, freeUdpPort, MAX_DATAGRAM, UdpPeer, udpBindings } from '../helpers/udp-peer';
 
 const WAIT_MS = 1000;
 const REPLY_HINT =
@@ -260,19 +260,7 @@ describe('UdpEchoServer', () => {
 
   it('close() frees its port', async () => {
     const server = await start();
-    const { port } = server;
-    await within(
-      promiseFrom(() => server.close(), 'close()'),
-      WAIT_MS,
-      '`close()` to resolve',
-    );
-    const again = await settle(UdpPeer.open({ name: "a socket on the closed server's port", port }));
-    check(
-      again.ok,
-      `Expected port ${port} to be free once \`close()\` resolved, but binding it failed with ${
-        again.ok ? '' : show(again.error.code ?? again.error.message)
-      }. Close the socket (\`socket.close(callback)\`) and resolve in its callback.`,
-    );
+    await checkClosesItsPort(server, 'server', WAIT_MS);
   });
 
   it('close() is idempotent', async () => {

@@ -3,7 +3,8 @@
 // keeps every datagram it receives, in order, and waits for them by event with a bounded wait
 // whose message names what never arrived. Bound on 127.0.0.1, closed through `onCleanup`.
 import * as dgram from 'node:dgram';
-import { within } from './assert';
+import { check, settle, show, within } from './assert';
+import { promiseFrom } from './async';
 import { onCleanup } from './handles';
 
 /** One received datagram: its bytes, the bytes as UTF-8 text, and who sent it. */
@@ -189,4 +190,28 @@ export function udpBindings(): { address: string; port: number }[] {
     }
   }
   return out;
+}
+
+/**
+ * Calls `close()` on a UDP client or server (bounded by `waitMs`) and checks that its `port` can
+ * be bound again at once: a socket that is not really closed keeps it.
+ */
+export async function checkClosesItsPort(
+  closable: { port: number; close(): Promise<void> },
+  whose: string,
+  waitMs: number,
+): Promise<void> {
+  const { port } = closable;
+  await within(
+    promiseFrom(() => closable.close(), 'close()'),
+    waitMs,
+    '`close()` to resolve',
+  );
+  const again = await settle(UdpPeer.open({ name: `a socket on the closed ${whose}'s port`, port }));
+  check(
+    again.ok,
+    `Expected port ${port} to be free once \`close()\` resolved, but binding it failed with ${
+      again.ok ? '' : show(again.error.code ?? again.error.message)
+    }. Close the socket (\`socket.close(callback)\`) and resolve in its callback.`,
+  );
 }
