@@ -5,13 +5,22 @@ import { types } from 'node:util';
 import { threadId as testThreadId } from 'node:worker_threads';
 import { Thread } from '@kata/01-threads/thread';
 import { check, settle, show, within } from '../helpers/assert';
-import { onCleanup } from '../helpers/handles';
+import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
 
 const TARGETS = path.join(__dirname, '..', 'fixtures', 'thread-targets.ts');
 /** An Error from any realm: errors made by Node itself are not `instanceof` jest's `Error`. */
 const isError = (e: unknown): e is Error => types.isNativeError(e) || e instanceof Error;
 type Targets = typeof import('../fixtures/thread-targets');
 const JOIN_MS = 4000;
+/** Once the thread's worker has exited, `join()` has this long to settle. */
+const AFTER_EXIT_MS = 1000;
+
+let startedBefore = 0;
+beforeEach(() => {
+  startedBefore = workersStarted();
+});
+/** Every worker started in this test has exited. */
+const allExited = () => workersStarted() > startedBefore && liveWorkers().size === 0;
 
 /**
  * A Thread running `exportName` from the fixture targets. After the test, a started thread gets
@@ -20,11 +29,9 @@ const JOIN_MS = 4000;
 function thread<K extends keyof Targets>(exportName: K, ...args: Parameters<Targets[K]>): Thread {
   const t = new Thread({ module: TARGETS, exportName, args });
   onCleanup(async () => {
-    try {
-      await within(settle(t.join()), JOIN_MS, 'a thread to finish after the test');
-    } catch {
-      /* the test has already reported what went wrong */
-    }
+    // Wait for the workers, not for `join()`: a `join()` that never settles must not cost more.
+    const deadline = Date.now() + JOIN_MS;
+    while (liveWorkers().size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   });
   return t;
 }
@@ -32,9 +39,34 @@ function thread<K extends keyof Targets>(exportName: K, ...args: Parameters<Targ
 const HANG_HINT =
   'Listen for the worker’s `exit` event: a worker can end without ever posting a result, and `join()` must reject then.';
 
-/** `join()` settled, or a failure naming the wait that never ended. */
-function joined<R>(t: Thread<R>, what: string, hint = HANG_HINT) {
-  return within(settle(t.join()), JOIN_MS, `\`join()\` to settle ${what}`, hint);
+/**
+ * `join()` settled, or a failure naming the wait that never ended: after JOIN_MS, or sooner when
+ * the thread's worker has already exited and `join()` still had not settled AFTER_EXIT_MS later.
+ */
+async function joined<R>(t: Thread<R>, what: string, hint = HANG_HINT) {
+  const result = settle(t.join());
+  let exitedAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const exitWatch = new Promise<never>((_, reject) => {
+    const poll = () => {
+      if (!allExited()) exitedAt = 0;
+      else if (exitedAt === 0) exitedAt = Date.now();
+      else if (Date.now() - exitedAt >= AFTER_EXIT_MS) {
+        return reject(
+          new Error(
+            `\`join()\` had not settled ${what} ${AFTER_EXIT_MS} ms after the thread's worker exited. ${hint}`,
+          ),
+        );
+      }
+      timer = setTimeout(poll, 10);
+    };
+    poll();
+  });
+  try {
+    return await within(Promise.race([result, exitWatch]), JOIN_MS, `\`join()\` to settle ${what}`, hint);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Resolves once `Int32Array[index]` is no longer `value`, or fails after `ms`. */
@@ -184,8 +216,8 @@ describe('Thread', () => {
     const r1 = await joined(t, 'the third time, while two other calls wait');
     const [r2, r3] = await within(
       Promise.all([settle(first), settle(second)]),
-      JOIN_MS,
-      'the first two `join()` calls to settle',
+      AFTER_EXIT_MS,
+      'the first two `join()` calls to settle (the third one already had)',
     );
     const again = await joined(t, 'when called again after the thread finished');
     const values = [r1, r2, r3, again].map((r) => (r.ok ? r.value : `rejected: ${r.error.message}`));
