@@ -9,7 +9,10 @@ if (!target || !bin) {
   process.stderr.write('usage: node scripts/with-target.js <exercises|solutions> <bin> [args…]\n');
   process.exit(2);
 }
-const BINS = { jest: path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js') };
+const BINS = {
+  jest: path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js'),
+  stryker: path.join(__dirname, '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
+};
 const script = BINS[bin] ?? bin;
 const result = spawnSync(process.execPath, [script, ...args], {
   stdio: 'inherit',

@@ -127,6 +127,8 @@ function serve(task: Task): void {
   });
 }
 
+// Stryker disable next-line LogicalOperator,OptionalChaining: equivalent. On the main thread
+// `!isMainThread` is false and `workerData` is null either way; in a pool worker both hold.
 if (!isMainThread && workerData?.[WORKER_KEY]) {
   serve(workerData[WORKER_KEY]);
 }

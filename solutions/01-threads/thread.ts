@@ -130,6 +130,8 @@ runTarget();
 
 let loaderSettings: LoaderSettings | undefined;
 
+// Stryker disable all: a compile cache for speed (see thread-start-join in README's benchmarks):
+// where it lives and how it is keyed changes how fast a thread starts, not what it does.
 function getLoaderSettings(): LoaderSettings {
   if (!loaderSettings) {
     const esbuild = require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/cjs'))] });
@@ -145,6 +147,7 @@ function getLoaderSettings(): LoaderSettings {
   }
   return loaderSettings;
 }
+// Stryker restore all
 
 export class Thread<R = unknown> {
   readonly #options: Required<ThreadOptions>;

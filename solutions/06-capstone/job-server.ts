@@ -260,6 +260,8 @@ function serveJobs(): void {
   });
 }
 
+// Stryker disable next-line LogicalOperator,OptionalChaining: equivalent. On the main thread
+// `!isMainThread` is false and `workerData` is null either way; in a pool worker both hold.
 if (!isMainThread && workerData?.[WORKER_KEY]) {
   serveJobs();
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { types } from 'node:util';
 import { threadId as testThreadId } from 'node:worker_threads';
 import { parallelMap } from '@kata/01-threads/parallel-map';
-import { check, settle, show, within } from '../helpers/assert';
+import { check, checkBadArgument, settle, show, within } from '../helpers/assert';
 import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
 import type {
   FailOrBlockItem,
@@ -93,6 +93,29 @@ describe('parallelMap', () => {
       max >= 1 && max <= 2,
       `Expected at most 2 items running at once with \`concurrency: 2\`, saw ${max}. ` +
         'Start at most `concurrency` workers and give a worker its next item only when it has answered.',
+    );
+  });
+
+  it('accepts `concurrency: 1`: every item on one worker, in order', async () => {
+    const r = await mapped(
+      parallelMap<number, { item: number; threadId: number; argCount: number }>([0, 1, 2], task('whoRuns'), {
+        concurrency: 1,
+      }),
+      'for 3 items at `concurrency: 1`',
+    );
+    check(
+      r.ok,
+      () =>
+        `Expected \`concurrency: 1\` to be accepted (1 is a positive integer), it rejected: ${show(r.ok || r.error.message)}.`,
+    );
+    check(
+      r.value.length === 3 && r.value.every((v, i) => v?.item === i),
+      `Expected the results for items 0, 1, 2 in order, got ${show(r.value)}.`,
+    );
+    const threads = distinct(r.value.map((v) => v.threadId));
+    check(
+      threads.length === 1,
+      `Expected 1 worker at \`concurrency: 1\`, the items ran on ${threads.length} threads.`,
     );
   });
 
@@ -185,6 +208,12 @@ describe('parallelMap', () => {
         !r.ok && r.error.name === 'RangeError',
         `Expected \`concurrency: ${concurrency}\` to reject with a RangeError, got ${show(r.ok ? r.value : r.error)}. ` +
           '`Number.isInteger()` rejects NaN and 1.5.',
+      );
+      checkBadArgument(
+        r.ok ? undefined : r.error,
+        `\`parallelMap(items, fn, { concurrency: ${concurrency} })\``,
+        'concurrency',
+        'RangeError',
       );
     }
   });

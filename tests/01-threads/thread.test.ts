@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { types } from 'node:util';
 import { threadId as testThreadId } from 'node:worker_threads';
 import { Thread } from '@kata/01-threads/thread';
-import { check, settle, show, within } from '../helpers/assert';
+import { check, checkBadArgument, refusal, settle, show, within } from '../helpers/assert';
 import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
 
 const TARGETS = path.join(__dirname, '..', 'fixtures', 'thread-targets.ts');
@@ -324,5 +324,23 @@ describe('Thread', () => {
       `The target's interval was still ticking after \`join()\` settled (${ticks} ticks, then more): the worker was ` +
         'still running. Settle `join()` on the worker’s `exit` event (`terminate()` it once the result has arrived).',
     );
+  });
+
+  it('the constructor refuses bad options with a TypeError that names them', async () => {
+    const bad: [string, object][] = [
+      ['module', { module: '', exportName: 'add', args: [] }],
+      ['module', { module: 42, exportName: 'add', args: [] }],
+      ['exportName', { module: TARGETS, exportName: '', args: [] }],
+      ['exportName', { module: TARGETS, args: [] }],
+      ['args', { module: TARGETS, exportName: 'add', args: 'not an array' }],
+    ];
+    for (const [name, options] of bad) {
+      checkBadArgument(
+        await refusal(() => new Thread(options as ConstructorParameters<typeof Thread>[0])),
+        `\`new Thread(${show(options)})\``,
+        name,
+        'TypeError',
+      );
+    }
   });
 });

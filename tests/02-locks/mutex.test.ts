@@ -1,7 +1,7 @@
 // Mutex: Python's threading.Lock for worker threads. All student code runs in worker threads
 // (tests/fixtures/mutex-tasks.ts): a lock that blocks for ever must fail a test, not hang jest.
 import * as path from 'node:path';
-import { check, show, waitUntil } from '../helpers/assert';
+import { check, checkBadArgument, show, waitUntil } from '../helpers/assert';
 import { runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { checkSleeps } from '../helpers/cpu';
@@ -160,19 +160,15 @@ describe('Mutex', () => {
 
     it('rejects bad arguments: TypeError for a non-shared buffer, RangeError for a bad offset', () => {
       const notShared = error('notShared', '`new Mutex(new ArrayBuffer(4))`', 'a TypeError');
-      check(
-        notShared.name === 'TypeError',
-        `Expected a TypeError for a plain ArrayBuffer, got ${notShared.name}: ${notShared.message}`,
-      );
+      checkBadArgument(notShared, '`new Mutex(new ArrayBuffer(4))`', 'buffer', 'TypeError');
       const mis = error('misaligned', '`new Mutex(buf, 2)`', 'a RangeError');
-      check(
-        mis.name === 'RangeError',
-        `Expected a RangeError for \`byteOffset\` 2 (not a multiple of 4), got ${mis.name}: ${mis.message}`,
-      );
+      checkBadArgument(mis, '`new Mutex(buf, 2)` (not a multiple of 4)', 'byteOffset', 'RangeError');
       const past = error('pastTheEnd', '`new Mutex(new SharedArrayBuffer(8), 8)`', 'a RangeError');
-      check(
-        past.name === 'RangeError',
-        `Expected a RangeError for an offset with no room for an Int32, got ${past.name}: ${past.message}`,
+      checkBadArgument(
+        past,
+        '`new Mutex(new SharedArrayBuffer(8), 8)` (no room for an Int32)',
+        'byteOffset',
+        'RangeError',
       );
     });
 

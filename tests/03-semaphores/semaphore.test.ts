@@ -4,7 +4,7 @@
 // a test, not hang jest.
 import * as path from 'node:path';
 import { Semaphore } from '@kata/03-semaphores/semaphore';
-import { check, show, thrown } from '../helpers/assert';
+import { check, checkBadArgument, refusal, show, thrown } from '../helpers/assert';
 import { checkSleeps } from '../helpers/cpu';
 import { onCleanup } from '../helpers/handles';
 import { runInWorker } from '../helpers/workers';
@@ -133,7 +133,41 @@ describe('Semaphore', () => {
         `Expected \`new Semaphore(${permits})\` to throw a RangeError, got ${error.name}: ${error.message}. ` +
           'Check `Number.isInteger(permits) && permits >= 0` (NaN fails both `permits < 0` and `permits >= 0`).',
       );
+      checkBadArgument(error, `\`new Semaphore(${permits})\``, 'permits', 'RangeError');
     }
+  });
+
+  it('attach() refuses what is not a Semaphore’s buffer and byteOffset: TypeError, RangeError', async () => {
+    const sem = new Semaphore(1);
+    const again = Semaphore.attach(sem.buffer, sem.byteOffset);
+    check(
+      again.available === 1,
+      `Expected \`attach(buffer, byteOffset)\` to see 1 permit, got ${show(again.available)}.`,
+    );
+    checkBadArgument(
+      await refusal(() => Semaphore.attach(new ArrayBuffer(64) as unknown as SharedArrayBuffer)),
+      '`Semaphore.attach(new ArrayBuffer(64))`',
+      'buffer',
+      'TypeError',
+    );
+    const end = sem.byteOffset + sem.buffer.byteLength;
+    for (const byteOffset of [-4, 2, 1.5, end]) {
+      checkBadArgument(
+        await refusal(() => Semaphore.attach(sem.buffer, byteOffset)),
+        `\`Semaphore.attach(buffer, ${byteOffset})\` (a ${sem.buffer.byteLength}-byte buffer)`,
+        'byteOffset',
+        'RangeError',
+      );
+    }
+  });
+
+  it('acquire(NaN) is refused with a RangeError naming `timeoutMs`, and takes nothing', async () => {
+    const sem = new Semaphore(1);
+    checkBadArgument(await refusal(() => sem.acquire(NaN)), '`acquire(NaN)`', 'timeoutMs', 'RangeError');
+    check(
+      sem.available === 1,
+      `Expected the refused \`acquire(NaN)\` to take no permit: \`available\` is ${show(sem.available)}.`,
+    );
   });
 
   it('tryAcquire() takes permits while some are left, then returns false without waiting', () => {

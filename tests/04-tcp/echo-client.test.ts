@@ -5,7 +5,7 @@
 import type * as net from 'node:net';
 import { describe, it } from '@jest/globals';
 import { EchoClient } from '@kata/04-tcp/echo-client';
-import { check, settle, show, within } from '../helpers/assert';
+import { check, checkBadArgument, refusal, settle, show, within } from '../helpers/assert';
 import { messageOf, promiseFrom } from '../helpers/async';
 import { onCleanup } from '../helpers/handles';
 import { startTcpProxy, type Split } from '../helpers/tcp-proxy';
@@ -319,5 +319,16 @@ describe('EchoClient', () => {
         `Expected every \`close()\` to resolve, one rejected: ${messageOf(failed && !failed.ok && failed.error)}.`,
     );
     await closedByClient(socket, 'the server to see the connection closed after `close()`');
+  });
+
+  it('refuses a bad `timeoutMs` by rejecting with an error that names it', async () => {
+    const port = await freePort(); // nothing listens: a call that is not refused fails by ECONNREFUSED
+    for (const timeoutMs of [NaN, '100' as unknown as number]) {
+      checkBadArgument(
+        await refusal(() => EchoClient.connect({ port, timeoutMs })),
+        `\`EchoClient.connect({ port, timeoutMs: ${show(timeoutMs)} })\``,
+        'timeoutMs',
+      );
+    }
   });
 });

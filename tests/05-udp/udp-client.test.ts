@@ -5,7 +5,7 @@
 // out, long where only a broken client would.
 import { inspect } from 'node:util';
 import { UdpClient, type UdpClientOptions, type UdpRequestOptions } from '@kata/05-udp/udp-client';
-import { check, settle, show, within } from '../helpers/assert';
+import { check, checkBadArgument, refusal, settle, show, within } from '../helpers/assert';
 import { promiseFrom, track, type Tracked } from '../helpers/async';
 import { onCleanup } from '../helpers/handles';
 import {
@@ -534,6 +534,38 @@ describe('UdpClient', () => {
       `Expected \`request('nowhere', { port: 70000 })\` to reject with a RangeError, ${
         result.ok ? 'but it resolved' : `got ${show(result.error)}`
       }.`,
+    );
+  });
+
+  it('refuses bad arguments by rejecting, naming them: `port`, `message`, `retries`, `timeoutMs`', async () => {
+    for (const port of [-1, 70_000, 1.5]) {
+      checkBadArgument(
+        await refusal(() => UdpClient.open({ port })),
+        `\`UdpClient.open({ port: ${port} })\``,
+        'port',
+        'RangeError',
+      );
+    }
+    const client = await open();
+    const nowhere = { port: 9 }; // never answered: a request that is not refused fails by timing out
+    checkBadArgument(
+      await refusal(() => client.request(42 as unknown as string, nowhere, { timeoutMs: 50, retries: 0 })),
+      '`request(42, …)` (not a string)',
+      'message',
+      'TypeError',
+    );
+    for (const retries of [-1, 1.5]) {
+      checkBadArgument(
+        await refusal(() => client.request('x', nowhere, { timeoutMs: 50, retries })),
+        `\`request('x', server, { retries: ${retries} })\``,
+        'retries',
+        'RangeError',
+      );
+    }
+    checkBadArgument(
+      await refusal(() => client.request('x', nowhere, { timeoutMs: NaN, retries: 0 })),
+      "`request('x', server, { timeoutMs: NaN })`",
+      'timeoutMs',
     );
   });
 });

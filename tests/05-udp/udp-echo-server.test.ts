@@ -6,7 +6,7 @@ import {
   type UdpEchoServer,
   type UdpEchoServerOptions,
 } from '@kata/05-udp/udp-echo-server';
-import { check, settle, show, within } from '../helpers/assert';
+import { check, checkBadArgument, refusal, settle, show, within } from '../helpers/assert';
 import { promiseFrom } from '../helpers/async';
 import { onCleanup } from '../helpers/handles';
 import { checkClosesItsPort, freeUdpPort, MAX_DATAGRAM, UdpPeer, udpBindings } from '../helpers/udp-peer';
@@ -284,5 +284,16 @@ describe('UdpEchoServer', () => {
         failed && !failed.ok ? failed.error : undefined,
       )}. A dgram socket throws when closed twice: keep the first close's promise and return it again.`,
     );
+  });
+
+  it('refuses a bad `port` by rejecting with a RangeError that names it', async () => {
+    for (const port of [-1, 70_000, 1.5]) {
+      checkBadArgument(
+        await refusal(() => startUdpEchoServer({ port })),
+        `\`startUdpEchoServer({ port: ${port} })\``,
+        'port',
+        'RangeError',
+      );
+    }
   });
 });

@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import { describe, it } from '@jest/globals';
 import { startJobServer, type JobServer } from '@kata/06-capstone/job-server';
-import { check, settle, show, waitUntil, within } from '../helpers/assert';
+import { check, checkBadArgument, refusal, settle, show, waitUntil, within } from '../helpers/assert';
 import { promiseFrom } from '../helpers/async';
 import { liveWorkers, onCleanup } from '../helpers/handles';
 import { connectJobClient, type JobClient, type JobReply } from '../helpers/job-client';
@@ -535,6 +535,25 @@ describe('JobServer', () => {
         () =>
           `Expected \`startJobServer({ workers: ${workers} })\` to reject with a RangeError, got ` +
           `${result.ok ? `a server on port ${result.value.port}` : show(result.error)}.`,
+      );
+    }
+  });
+
+  it('refuses bad `workers` and `maxQueue` by rejecting with a RangeError that names them', async () => {
+    for (const workers of [0, -1, 1.5]) {
+      checkBadArgument(
+        await refusal(() => startJobServer({ workers })),
+        `\`startJobServer({ workers: ${workers} })\``,
+        'workers',
+        'RangeError',
+      );
+    }
+    for (const maxQueue of [-1, 1.5]) {
+      checkBadArgument(
+        await refusal(() => startJobServer({ workers: 1, maxQueue })),
+        `\`startJobServer({ maxQueue: ${maxQueue} })\``,
+        'maxQueue',
+        'RangeError',
       );
     }
   });

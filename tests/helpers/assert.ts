@@ -74,3 +74,47 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/**
+ * A bad argument must be refused with a TypeError or RangeError whose message names the
+ * parameter (../shared/CONVENTIONS.md: "`TypeError`/`RangeError` for bad arguments, with the
+ * parameter name"). `error` is what `call` threw or rejected with (undefined: it did neither).
+ */
+export function checkBadArgument(
+  error: unknown,
+  call: string,
+  name: string,
+  kind?: 'TypeError' | 'RangeError',
+): void {
+  const e = error as Error | undefined;
+  check(
+    e !== undefined && (kind ? e.name === kind : e.name === 'TypeError' || e.name === 'RangeError'),
+    `Expected ${call} to be refused with ${kind ?? 'a TypeError or RangeError'}, ${
+      e === undefined ? 'but it was accepted' : `got ${show(e)}`
+    }. Check the argument before doing anything with it.`,
+  );
+  check(
+    String(e?.message).includes(name),
+    `Expected the ${e?.name} of ${call} to name the parameter \`${name}\`, got ${show(e?.message)}. ` +
+      `Say which argument was wrong and why: "\`${name}\` must be …".`,
+  );
+}
+
+/** What `fn()` threw or its promise rejected with; undefined when it neither threw nor rejected. */
+export async function refusal(fn: () => unknown, ms = 2000): Promise<unknown> {
+  try {
+    const value = fn();
+    if (value && typeof (value as Promise<unknown>).then === 'function') {
+      const r = await within(settle(value as Promise<unknown>), ms, 'the call with a bad argument to settle');
+      if (r.ok) {
+        const closer = (r.value as { close?: () => unknown } | undefined)?.close;
+        if (typeof closer === 'function') await closer.call(r.value);
+        return undefined;
+      }
+      return r.error;
+    }
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
