@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { types } from 'node:util';
 import { threadId as testThreadId } from 'node:worker_threads';
 import { Thread } from '@kata/01-threads/thread';
-import { check, checkBadArgument, refusal, settle, show, within } from '../helpers/assert';
+import { check, checkBadArgument, refusal, settle, show, waitUntil, within } from '../helpers/assert';
 import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
 
 const TARGETS = path.join(__dirname, '..', 'fixtures', 'thread-targets.ts');
@@ -30,8 +30,11 @@ function thread<K extends keyof Targets>(exportName: K, ...args: Parameters<Targ
   const t = new Thread({ module: TARGETS, exportName, args });
   onCleanup(async () => {
     // Wait for the workers, not for `join()`: a `join()` that never settles must not cost more.
-    const deadline = Date.now() + JOIN_MS;
-    while (liveWorkers().size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    try {
+      await waitUntil(() => liveWorkers().size === 0, JOIN_MS, 'the thread’s worker to exit after the test');
+    } catch {
+      /* the leak check that follows names the worker and terminates it */
+    }
   });
   return t;
 }

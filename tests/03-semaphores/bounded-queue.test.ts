@@ -2,7 +2,7 @@
 // pending microtask has run); every wait on the student's code is bounded by `within()`.
 import { describe, it } from '@jest/globals';
 import { BoundedQueue } from '@kata/03-semaphores/bounded-queue';
-import { check, settle, show, thrown, within, checkBadArgument } from '../helpers/assert';
+import { check, checkBadArgument, settle, show, thrown, within } from '../helpers/assert';
 import { flush, messageOf, outcome, promiseFrom, resolvesWithin, track } from '../helpers/async';
 
 const WAIT_MS = 1000;

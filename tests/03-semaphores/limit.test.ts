@@ -3,7 +3,7 @@
 // microtask later), and every wait on the student's code is bounded by `within()`.
 import { describe, it } from '@jest/globals';
 import { createLimit, type Limit } from '@kata/03-semaphores/limit';
-import { check, settle, show, thrown, within, checkBadArgument } from '../helpers/assert';
+import { check, checkBadArgument, settle, show, thrown, within } from '../helpers/assert';
 import { deferred, flush, messageOf, outcome, promiseFrom, type Deferred } from '../helpers/async';
 
 const WAIT_MS = 1000;

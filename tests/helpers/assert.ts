@@ -100,21 +100,29 @@ export function checkBadArgument(
   );
 }
 
-/** What `fn()` threw or its promise rejected with; undefined when it neither threw nor rejected. */
+/**
+ * What `fn()` threw or its promise rejected with; undefined when it neither threw nor rejected
+ * (whatever it resolved with is closed, if it can be). A promise still pending after `ms` fails
+ * the test as a hang.
+ */
 export async function refusal(fn: () => unknown, ms = 2000): Promise<unknown> {
+  let value: unknown;
   try {
-    const value = fn();
-    if (value && typeof (value as Promise<unknown>).then === 'function') {
-      const r = await within(settle(value as Promise<unknown>), ms, 'the call with a bad argument to settle');
-      if (r.ok) {
-        const closer = (r.value as { close?: () => unknown } | undefined)?.close;
-        if (typeof closer === 'function') await closer.call(r.value);
-        return undefined;
-      }
-      return r.error;
-    }
-    return undefined;
+    value = fn();
   } catch (error) {
     return error;
   }
+  if (!value || typeof (value as Promise<unknown>).then !== 'function') return undefined;
+  const r = await within(
+    settle(value as Promise<unknown>),
+    ms,
+    'a call with a bad argument to settle',
+    'Check the arguments first and reject at once: `return Promise.reject(new RangeError(…))`.',
+  );
+  if (r.ok) {
+    const closer = (r.value as { close?: () => unknown } | undefined)?.close;
+    if (typeof closer === 'function') await closer.call(r.value);
+    return undefined;
+  }
+  return r.error;
 }
