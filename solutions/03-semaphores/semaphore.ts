@@ -46,9 +46,8 @@ export class Semaphore {
     }
     const size = CELLS * Int32Array.BYTES_PER_ELEMENT;
     if (
-      !Number.isInteger(byteOffset) ||
+      !Number.isInteger(byteOffset / 4) || // NaN, 1.5 and 2 all fail
       byteOffset < 0 ||
-      byteOffset % 4 !== 0 ||
       byteOffset + size > buffer.byteLength
     ) {
       throw new RangeError(
@@ -79,22 +78,22 @@ export class Semaphore {
    * Takes a permit, sleeping while none is available. Returns true once taken; false only when
    * `timeoutMs` ran out (`undefined`/`Infinity`: wait forever; 0 or less: do not wait).
    */
-  acquire(timeoutMs?: number): boolean {
+  acquire(timeoutMs = Infinity): boolean {
     if (Number.isNaN(timeoutMs)) {
       throw new RangeError('`timeoutMs` must be a number of milliseconds; got NaN.');
     }
-    const forever = timeoutMs === undefined || timeoutMs === Infinity;
-    const deadline = forever ? Infinity : performance.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs; // Infinity: no deadline
     for (;;) {
       // Look before checking the clock: a waiter woken by release() just as its time ran out
       // still takes the permit it was woken for (otherwise that wake-up would be lost).
       if (this.tryAcquire()) return true;
       const remaining = deadline - performance.now();
+      // Stryker disable next-line EqualityOperator: equivalent, a wait of 0 ms returns at once and the next turn has none left.
       if (remaining <= 0) return false;
       // Sleeps only while the count is still 0: a release() between our look and this call
       // changed it, and Atomics.wait then returns at once ("not-equal"). Wakes may be spurious,
-      // so loop and look again.
-      Atomics.wait(this.cells, COUNT, 0, forever ? undefined : remaining);
+      // so loop and look again. An Infinity timeout waits forever.
+      Atomics.wait(this.cells, COUNT, 0, remaining);
     }
   }
 

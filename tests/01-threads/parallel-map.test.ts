@@ -191,6 +191,70 @@ describe('parallelMap', () => {
     );
   });
 
+  // A pool that loses a worker, or a result, must still settle: rejecting is the only answer that
+  // neither hangs nor hands back a hole. The index is required only for a task that throws. Each
+  // task counts its runs in shared memory: the call must have started work before it failed.
+  const failures: {
+    what: string;
+    items: (buffer: SharedArrayBuffer) => unknown[];
+    exportName: string;
+    hint: string;
+  }[] = [
+    {
+      what: 'a task that ends its worker thread (`process.exit(7)` on item 2)',
+      items: (buffer) => [false, false, true, false].map((exit) => ({ buffer, exit })),
+      exportName: 'exitOn',
+      hint: "Listen for each worker's `exit` event: a worker that exits while it holds an item fails the call.",
+    },
+    {
+      what: 'a task whose result cannot be sent back (it returns a function)',
+      items: (buffer) => [{ buffer }, { buffer }],
+      exportName: 'unsendable',
+      hint:
+        'In the worker, `postMessage()` throws a DataCloneError for a function: catch it and post an error reply, ' +
+        "or let the worker's `error` event fail the call.",
+    },
+    {
+      what: 'an item that cannot be sent to a worker (a function, after one good item)',
+      items: (buffer) => [{ buffer }, () => 2, { buffer }],
+      exportName: 'countRun',
+      hint: '`worker.postMessage(item)` throws a DataCloneError for a function: catch it and reject the call.',
+    },
+  ];
+  for (const { what, items, exportName, hint } of failures) {
+    it(`rejects, and terminates its workers, for ${what}`, async () => {
+      const buffer = shared(1);
+      const r = await within(
+        settle(
+          Promise.resolve().then(() => parallelMap(items(buffer), task(exportName), { concurrency: 1 })),
+        ),
+        CALL_MS,
+        `\`parallelMap()\` to settle for ${what}`,
+        hint,
+      );
+      const ran = Atomics.load(new Int32Array(buffer), 0);
+      check(
+        ran > 0,
+        () =>
+          `Expected the task to run (at least the first item) before \`parallelMap()\` failed for ${what}, ` +
+          `it ran ${ran} times; the call ${r.ok ? `resolved with ${show(r.value)}` : `rejected with ${show(r.error)}`}.`,
+      );
+      check(
+        !r.ok && isError(r.error) && r.error.message.length > 0,
+        () =>
+          `Expected \`parallelMap()\` to reject with an Error for ${what}, got ${show(r.ok ? r.value : r.error)}. ${hint}`,
+      );
+      const deadline = Date.now() + 1000;
+      while (liveWorkers().size > 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      check(
+        liveWorkers().size === 0,
+        `${liveWorkers().size} worker(s) still running 1 s after \`parallelMap()\` rejected for ${what}. ` +
+          'On the first error, `terminate()` every worker of the pool.',
+      );
+    });
+  }
+
   it('rejects with a RangeError when `concurrency` is not a positive integer', async () => {
     for (const concurrency of [0, -1, 1.5, NaN]) {
       let promise: Promise<unknown[]> | undefined;

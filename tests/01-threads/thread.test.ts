@@ -101,6 +101,21 @@ describe('Thread', () => {
     );
   });
 
+  it('calls the target with no arguments when `args` is left out', async () => {
+    const t = new Thread({ module: TARGETS, exportName: 'countArgs' });
+    onCleanup(() =>
+      waitUntil(() => liveWorkers().size === 0, JOIN_MS, 'the thread’s worker to exit').catch(() => {}),
+    );
+    t.start();
+    const r = await joined(t, 'after `countArgs()` returned');
+    check(
+      r.ok && r.value === 0,
+      () =>
+        `Expected \`join()\` to resolve with 0 (the target got no arguments), got ${show(r.ok ? r.value : r.error)}. ` +
+        '`args` is optional: leave it out and the target is called as `fn()`, i.e. `args = []`.',
+    );
+  });
+
   it('join() resolves with the awaited value of an async target, run in another thread', async () => {
     const t = thread('describeLater', 5);
     t.start();

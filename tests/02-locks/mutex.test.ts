@@ -103,6 +103,11 @@ describe('Mutex', () => {
         !/Not implemented/.test(e.message),
         `Expected \`release()\` of an unlocked Mutex to throw its own Error, got the stub's: ${e.message}`,
       );
+      check(
+        e.message.trim().length > 0,
+        'Expected the Error of `release()` on an unlocked Mutex to say what went wrong, got an empty message. ' +
+          'Say it: "release() of an unlocked Mutex: every release() must follow an acquire()".',
+      );
       const twice = error('releaseTwice', 'a second `release()` after `acquire()`, `release()`', 'an Error');
       check(!/Not implemented/.test(twice.message), `Got the stub's error: ${twice.message}`);
     });
@@ -163,6 +168,13 @@ describe('Mutex', () => {
       checkBadArgument(notShared, '`new Mutex(new ArrayBuffer(4))`', 'buffer', 'TypeError');
       const mis = error('misaligned', '`new Mutex(buf, 2)`', 'a RangeError');
       checkBadArgument(mis, '`new Mutex(buf, 2)` (not a multiple of 4)', 'byteOffset', 'RangeError');
+      for (const [name, offset] of [
+        ['negative', -4],
+        ['fractional', 1.5],
+      ] as const) {
+        const e = error(name, `\`new Mutex(buf, ${offset})\``, 'a RangeError');
+        checkBadArgument(e, `\`new Mutex(new SharedArrayBuffer(8), ${offset})\``, 'byteOffset', 'RangeError');
+      }
       const past = error('pastTheEnd', '`new Mutex(new SharedArrayBuffer(8), 8)`', 'a RangeError');
       checkBadArgument(
         past,

@@ -159,6 +159,46 @@ describe('Semaphore', () => {
         'RangeError',
       );
     }
+    // No Int32 can start at offset 2, whatever the layout: refused here too, not by `Int32Array`.
+    checkBadArgument(
+      await refusal(() => Semaphore.attach(new SharedArrayBuffer(64), 2)),
+      '`Semaphore.attach(new SharedArrayBuffer(64), 2)` (not a multiple of 4)',
+      'byteOffset',
+      'RangeError',
+    );
+    // A 2-byte buffer holds no Int32 at all: whichever argument the error blames, it must name it.
+    const tiny = (await refusal(() => Semaphore.attach(new SharedArrayBuffer(2)))) as Error | undefined;
+    check(
+      tiny !== undefined &&
+        (tiny.name === 'RangeError' || tiny.name === 'TypeError') &&
+        /`(buffer|byteOffset)`/.test(tiny.message),
+      () =>
+        `Expected \`Semaphore.attach(new SharedArrayBuffer(2))\` (too small for any semaphore) to be refused with a RangeError ` +
+        `naming \`buffer\` or \`byteOffset\`, ${tiny === undefined ? 'but it was accepted' : `got ${show(tiny)}`}. ` +
+        'Check that the buffer has room for the whole layout at `byteOffset` before making the `Int32Array`.',
+    );
+  });
+
+  it('counts up to 2147483647 permits (an Int32), and never wraps a larger count', () => {
+    const most = new Semaphore(0x7fffffff);
+    check(
+      most.available === 0x7fffffff,
+      `Expected \`new Semaphore(2147483647).available\` to be 2147483647 (the largest Int32), got ${show(most.available)}.`,
+    );
+    let big: Semaphore | undefined;
+    let error: unknown;
+    try {
+      big = new Semaphore(2 ** 31);
+    } catch (e) {
+      error = e;
+    }
+    check(
+      big === undefined ? (error as Error)?.name === 'RangeError' : big.available === 2 ** 31,
+      () =>
+        `Expected \`new Semaphore(2147483648)\` to throw a RangeError (an Int32 cannot count it) or to count exactly ` +
+        `2147483648, got ${big === undefined ? show(error) : `\`available\` ${show(big.available)}`}. ` +
+        'An Int32 wraps 2 ** 31 to a negative count: refuse `permits > 0x7fffffff`.',
+    );
   });
 
   it('acquire(NaN) is refused with a RangeError naming `timeoutMs`, and takes nothing', async () => {
@@ -214,6 +254,10 @@ describe('Semaphore', () => {
     check(
       error instanceof RangeError,
       `Expected a RangeError from the extra \`release()\`, got ${error.name}: ${error.message}.`,
+    );
+    check(
+      error.message.trim().length > 0,
+      'Expected the RangeError of the extra `release()` to say what went wrong, got an empty message.',
     );
     check(
       sem.available === 2,
