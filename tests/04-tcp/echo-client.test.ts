@@ -183,13 +183,27 @@ describe('EchoClient', () => {
       "`request('two\\nlines')`",
       'A `\\n` inside the message would make two requests on the wire.',
     );
-    check(error instanceof RangeError, `Expected a RangeError, got ${show(error)}.`);
+    checkBadArgument(error, "`request('two\\nlines')`", 'message', 'RangeError');
     const reply = await request(client, 'next', 'The rejected message must not have been sent.');
     check(
       reply === 'next',
       `Expected \`request('next')\` after the rejected one to resolve with \`'next'\`, got ${show(reply)}. ` +
         'Was the message with a newline sent anyway?',
     );
+  });
+
+  it('refuses a message that is not a string with an error that names `message`', async () => {
+    const server = await echoServer();
+    const client = await connect(server.port);
+    // An array and a Buffer have `includes()` and turn into text in a template: only a type check
+    // refuses them.
+    for (const message of [42, undefined, ['hi'], Buffer.from('hi')]) {
+      checkBadArgument(
+        await refusal(() => client.request(message as unknown as string)),
+        `\`request(${show(message).slice(1, -1)})\``,
+        'message',
+      );
+    }
   });
 
   it('rejects with code ECONNREFUSED when nothing listens', async () => {
@@ -263,6 +277,27 @@ describe('EchoClient', () => {
     check(reply === 'after a pause', `Expected \`'after a pause'\`, got ${show(reply)}.`);
   });
 
+  it('waits for a slow reply when timeoutMs is beyond the range of setTimeout, or Infinity', async () => {
+    // The reply comes 100 ms after the request: far sooner than either timeout.
+    const server = await startTestServer((socket) => {
+      socket.setEncoding('utf8');
+      socket.on('data', (text: string) => {
+        const timer = setTimeout(() => socket.write(text), 100);
+        socket.once('close', () => clearTimeout(timer));
+      });
+    });
+    for (const timeoutMs of [2 ** 31, Infinity]) {
+      const client = await connect(server.port, timeoutMs);
+      const reply = await request(
+        client,
+        'slow',
+        `\`setTimeout()\` fires at once (after 1 ms) for a delay above 2 ** 31 - 1 ms: with \`timeoutMs: ${timeoutMs}\`, ` +
+          'set no timer (Infinity) or cap the delay.',
+      );
+      check(reply === 'slow', `Expected \`'slow'\` with \`timeoutMs: ${timeoutMs}\`, got ${show(reply)}.`);
+    }
+  });
+
   it('rejects a pending request when close() is called', async () => {
     const server = await silentServer();
     const client = await connect(server.port);
@@ -273,10 +308,29 @@ describe('EchoClient', () => {
       '`close()` with a request pending to settle',
     );
     check(closed.ok, () => `Expected \`close()\` to resolve, got ${show(!closed.ok && closed.error)}.`);
-    await rejection(
+    const error = await rejection(
       pending,
       'the pending `request()` after `close()`',
       'Reject every pending request in `close()`.',
+    );
+    check(
+      error instanceof Error && error.message !== '',
+      `Expected the pending request to reject with an Error that says why, got ${show(error)}.`,
+    );
+  });
+
+  it('rejects a request made after close()', async () => {
+    const server = await echoServer();
+    const client = await connect(server.port);
+    await within(client.close(), WAIT_MS, '`close()` to resolve');
+    const error = await rejection(
+      promiseFrom(() => client.request('too late'), 'request()'),
+      '`request()` after `close()`',
+      'A closed client sends nothing and waits for nothing: reject at once.',
+    );
+    check(
+      error instanceof Error && error.message !== '',
+      `Expected \`request()\` after \`close()\` to reject with an Error that says why, got ${show(error)}.`,
     );
   });
 
@@ -294,10 +348,56 @@ describe('EchoClient', () => {
   it('rejects a pending request when the server resets the connection', async () => {
     const server = await startTestServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
     const client = await connect(server.port);
-    await rejection(
+    const error = await rejection(
       promiseFrom(() => client.request('reset?'), 'request()'),
       '`request()` when the server resets the connection',
       'Listen for `error` and `close` and reject what is pending.',
+    );
+    check(
+      error.code === 'ECONNRESET',
+      `Expected the pending request to reject with the socket error (code \`ECONNRESET\`), got ${show(error)}. ` +
+        "Reject with the `error` event's error itself: socket errors keep their `code`.",
+    );
+  });
+
+  it('rejects a pending request at once when the server ends while the request is still being sent', async () => {
+    // The server reads nothing, so most of a 16 MiB request stays in the client's buffers: the
+    // socket cannot finish, and `close` will not come, until the client gives up. `end` does come.
+    const server = await startTestServer((socket) => socket.pause());
+    const client = await connect(server.port);
+    const socket = await server.nextConnection();
+    const pending = promiseFrom(() => client.request('x'.repeat(16 * 1024 * 1024)), 'request()');
+    socket.end();
+    const error = await rejection(
+      pending,
+      '`request()` after the server ended its side (its reply can never come)',
+      'Listen for `end`: `close` waits until everything written has been sent, which here is never.',
+    );
+    check(
+      error instanceof Error && error.message !== '',
+      `Expected the pending request to reject with an Error that says why, got ${show(error)}.`,
+    );
+  });
+
+  it('ignores a line that arrives when no request is pending', async () => {
+    // Replies to each request with its echo and one more line that nobody asked for.
+    const server = await startTestServer((socket) => {
+      socket.setEncoding('utf8');
+      socket.on('data', (text: string) => socket.write(text.replace(/\n/g, '\nunasked\n')));
+    });
+    const client = await connect(server.port);
+    const reply = await request(client, 'first');
+    check(reply === 'first', `Expected \`'first'\`, got ${show(reply)}.`);
+    // The extra line must not throw (an uncaught exception fails this test); the next request is
+    // answered by either that line or its own echo: the contract does not say which.
+    const next = await request(
+      client,
+      'second',
+      'A line that arrives with no request pending must not break the client.',
+    );
+    check(
+      next === 'second' || next === 'unasked',
+      `Expected \`'second'\` (or the extra line \`'unasked'\`), got ${show(next)}.`,
     );
   });
 

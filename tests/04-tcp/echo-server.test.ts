@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import * as os from 'node:os';
 import { describe, it } from '@jest/globals';
 import { startEchoServer, type EchoServer } from '@kata/04-tcp/echo-server';
-import { check, settle, show, within } from '../helpers/assert';
+import { check, settle, show, waitUntil, within } from '../helpers/assert';
 import { promiseFrom } from '../helpers/async';
 import { onCleanup } from '../helpers/handles';
 import { startTcpProxy } from '../helpers/tcp-proxy';
@@ -232,6 +232,47 @@ describe('EchoServer', () => {
       }),
     );
   }, 30_000);
+
+  it('echoes every byte to a client that sends 16 MiB before it reads any of the echo', async () => {
+    const server = await start();
+    const client = await connect(server.port);
+    // The client reads nothing at first: the echo fills the socket buffers and the server's
+    // `write()` returns false. A server that waits for `drain` must then read on.
+    client.socket.pause();
+    const chunks = Array.from({ length: 256 }, (_, i) => Buffer.alloc(64 * 1024, 0x41 + (i % 26)));
+    // One chunk at a time, so that progress shows: the next is written once the last is sent.
+    let sent = 0;
+    let lastProgress = Date.now();
+    const sendNext = (): void => {
+      if (sent === chunks.length || client.socket.destroyed) return;
+      client.socket.write(chunks[sent], () => {
+        sent++;
+        lastProgress = Date.now();
+        sendNext();
+      });
+    };
+    sendNext();
+    // Reads once the sending has stalled (the server stopped reading) or is done; either way the
+    // echo must be complete. The wait only makes the stall likely; it decides nothing.
+    await waitUntil(
+      () => sent === chunks.length || Date.now() - lastProgress >= 100,
+      3000,
+      'the client to send its 16 MiB or stall',
+    ).catch(() => undefined);
+    client.socket.resume();
+    const what = `the echo of 16 MiB sent before reading (${sent} of 256 chunks of 64 KiB had been sent when reading began)`;
+    const diff = await hinted(
+      client.expectBytes(chunks, what, 5000),
+      'A server that pauses the socket when `write()` returns false must `resume()` it on `drain` ' +
+        '(or let `socket.pipe(socket)` do both).',
+    );
+    check(
+      diff === undefined,
+      () =>
+        `Expected ${what} byte for byte, but it differs from byte ${diff!.offset} on: expected ` +
+        `${preview(diff!.expected)}, got ${preview(diff!.got)}.`,
+    );
+  }, 15_000);
 
   it('ends its side after the client ends, once the echo is written', async () => {
     const server = await start();
