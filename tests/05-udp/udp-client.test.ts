@@ -11,6 +11,7 @@ import { onCleanup } from '../helpers/handles';
 import {
   checkClosesItsPort,
   freeUdpPort,
+  MAX_DATAGRAM,
   pollTurn,
   UdpPeer,
   udpBindings,
@@ -323,6 +324,128 @@ describe('UdpClient', () => {
     );
   });
 
+  it('sends to 127.0.0.1 when the server address has no host', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    await expectEcho(
+      client,
+      'no host given',
+      { port: server.port },
+      { timeoutMs: 1000, retries: 0 },
+      'the echo from a server given as `{ port }` only',
+      "`server.host` defaults to '127.0.0.1': send there, and accept the reply from 127.0.0.1.",
+    );
+  });
+
+  it('accepts a server host name (localhost), matching replies by its address', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    await expectEcho(
+      client,
+      'by name',
+      { host: 'localhost', port: server.port },
+      { timeoutMs: 1000, retries: 0 },
+      "the echo from a server given as `{ host: 'localhost' }`",
+      "Replies come from an address (`rinfo.address` is '127.0.0.1', never 'localhost'): look the name " +
+        "up (`dns.lookup()`, IPv4 for a udp4 socket) and compare the reply's sender with that address.",
+    );
+  });
+
+  it('accepts server port 65535, the highest port', async () => {
+    const client = await open();
+    // A fake server on port 65535 if it is free (it answers); otherwise nobody answers there.
+    const server = await settle(
+      UdpPeer.open({
+        name: 'a fake server on port 65535',
+        port: 65_535,
+        onMessage: (d, peer) => void peer.echo(d),
+      }),
+    );
+    const result = await within(
+      settle(request(client, 'top port', { port: 65_535 }, { timeoutMs: server.ok ? 1000 : 50, retries: 0 })),
+      WAIT_MS + 1000,
+      'a request to port 65535 to settle',
+    );
+    check(
+      result.ok || (result.error.name !== 'RangeError' && result.error.name !== 'TypeError'),
+      `Expected \`request('top port', { port: 65535 })\` to be accepted (65535 is a valid port), it was refused with ${show(
+        !result.ok && result.error,
+      )}. Ports go from 1 to 65535 inclusive.`,
+    );
+    if (server.ok) {
+      check(
+        result.ok && result.value === 'top port',
+        `Expected the echo 'top port' from a fake server on port 65535, got ${show(result.ok ? result.value : result.error)}.`,
+      );
+    }
+  });
+
+  it('rejects with the send error, keeping its code, when the message is too big for a datagram', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    const tooBig = 'x'.repeat(MAX_DATAGRAM + 1);
+    const result = await within(
+      settle(request(client, tooBig, server.address, { timeoutMs: 10_000, retries: 0 })),
+      WAIT_MS,
+      'a request whose datagram is too big to send to reject',
+      "Pass a callback to `socket.send()` and reject the request with its error (here `EMSGSIZE`): it won't be answered.",
+    );
+    check(
+      !result.ok && result.error.code === 'EMSGSIZE',
+      `Expected a request of ${MAX_DATAGRAM + 1} bytes (1 more than a UDP datagram holds) to reject with the send ` +
+        `error, code 'EMSGSIZE', got ${result.ok ? 'a reply' : show(result.error)}. Reject with the error \`socket.send()\` ` +
+        'hands its callback: socket errors keep their `code`.',
+    );
+  });
+
+  it("ignores the same text sent from another address on the server's port", async () => {
+    const client = await open();
+    // A stranger on 127.0.0.2 (also this machine, on Linux) with the server's port number.
+    let pending: Tracked<string> | undefined;
+    let settledEarly: boolean | undefined;
+    let strangerSent = false;
+    const server = await UdpPeer.open({
+      name: 'the fake server',
+      onMessage: async (d, peer) => {
+        if (peer.received.length > 1) return void peer.echo(d); // a resend
+        const other = await settle(
+          UdpPeer.open({ name: 'a stranger on 127.0.0.2', host: '127.0.0.2', port: peer.port }),
+        );
+        if (other.ok) {
+          strangerSent = await other.value.send(d.data, { host: d.address, port: d.port }).then(
+            () => true,
+            () => false,
+          );
+          await pollTurn();
+          settledEarly = pending?.settled;
+        }
+        void peer.echo(d);
+      },
+    });
+    pending = track(request(client, 'which address?', server.address, { timeoutMs: 2000, retries: 0 }));
+    const result = await within(
+      settle(pending.promise),
+      WAIT_MS * 3,
+      "the server's echo (after a stranger's copy from 127.0.0.2)",
+    );
+    // Where 127.0.0.2 cannot be bound (macOS has only 127.0.0.1), there was no stranger to ignore.
+    if (strangerSent) {
+      check(
+        settledEarly === false,
+        `Expected the request to wait for the server's own echo, but it ${
+          result.ok ? `resolved with ${show(result.value)}` : 'settled'
+        } as soon as a stranger on 127.0.0.2 sent the same text from the server's port number (${server.port}). ` +
+          "Accept a datagram only when its sender's address AND port (`rinfo`) are the server's.",
+      );
+    }
+    check(
+      result.ok && result.value === 'which address?',
+      `Expected the request to resolve with 'which address?' (the server's echo), got ${show(
+        result.ok ? result.value : result.error,
+      )}.`,
+    );
+  });
+
   it('ignores the same text sent back from another port (a stranger)', async () => {
     const client = await open();
     const stranger = await startStranger();
@@ -453,6 +576,10 @@ describe('UdpClient', () => {
       !result.ok,
       `Expected the pending request to reject after \`close()\`, it resolved with ${show(result.ok && result.value)}.`,
     );
+    check(
+      typeof result.error?.message === 'string' && result.error.message.trim() !== '',
+      `Expected the pending request to reject with an error that says why (the client was closed), got ${show(result.error)}.`,
+    );
   });
 
   it('close() stops every retry timer', async () => {
@@ -520,6 +647,54 @@ describe('UdpClient', () => {
       !result.ok,
       `Expected \`request()\` on a closed client to reject, it resolved with ${show(result.ok && result.value)}.`,
     );
+    check(
+      typeof result.error?.message === 'string' && result.error.message.trim() !== '',
+      `Expected \`request()\` on a closed client to reject with an error that says why (the client is closed), got ${show(result.error)}.`,
+    );
+    await pollTurn();
+    check(
+      server.received.length === 0,
+      `Expected a closed client to send nothing, the server got ${show(server.received.map((d) => d.text))}.`,
+    );
+  });
+
+  it('close() while a server name is being looked up rejects the request, sending nothing', async () => {
+    const client = await open();
+    const server = await fakeServer();
+    // 'localhost' needs a lookup (an address would not): close() comes while it is under way.
+    const pending = settle(
+      request(
+        client,
+        'closed mid-lookup',
+        { host: 'localhost', port: server.port },
+        { timeoutMs: 10_000, retries: 0 },
+      ),
+    );
+    await within(
+      promiseFrom(() => client.close(), 'close()'),
+      WAIT_MS,
+      '`close()` to resolve',
+    );
+    const result = await within(
+      pending,
+      WAIT_MS,
+      'a request whose server name was still being looked up to reject after `close()`',
+      'After any `await` in `request()`, check again whether the client was closed meanwhile.',
+    );
+    check(
+      !result.ok,
+      `Expected the request to reject once \`close()\` was called during its lookup, it resolved with ${show(result.ok && result.value)}.`,
+    );
+    check(
+      typeof result.error?.message === 'string' && result.error.message.trim() !== '',
+      `Expected the request to reject with an error that says why (the client was closed), got ${show(result.error)}.`,
+    );
+    await pollTurn();
+    check(
+      server.received.length === 0,
+      `Expected nothing sent after \`close()\`, the server got ${show(server.received.map((d) => d.text))}. ` +
+        'Check whether the client was closed after the lookup, before sending.',
+    );
   });
 
   it('rejects a bad server port with RangeError, without throwing', async () => {
@@ -566,6 +741,26 @@ describe('UdpClient', () => {
       await refusal(() => client.request('x', nowhere, { timeoutMs: NaN, retries: 0 })),
       "`request('x', server, { timeoutMs: NaN })`",
       'timeoutMs',
+    );
+    checkBadArgument(
+      await refusal(() => client.request('x', nowhere, { timeoutMs: '50' as unknown as number, retries: 0 })),
+      "`request('x', server, { timeoutMs: '50' })` (a string)",
+      'timeoutMs',
+    );
+    for (const port of [70_000, 1.5]) {
+      checkBadArgument(
+        await refusal(() => client.request('x', { port }, { timeoutMs: 50, retries: 0 })),
+        `\`request('x', { port: ${port} })\``,
+        'port',
+        'RangeError',
+      );
+    }
+    checkBadArgument(
+      await refusal(() =>
+        client.request('x', undefined as unknown as UdpAddress, { timeoutMs: 50, retries: 0 }),
+      ),
+      "`request('x', undefined)` (no server)",
+      'server',
     );
   });
 });

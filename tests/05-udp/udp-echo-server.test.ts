@@ -225,6 +225,35 @@ describe('UdpEchoServer', () => {
     );
   });
 
+  it('accepts port 65535, the highest port', async () => {
+    const result = await within(
+      settle(promiseFrom(() => startUdpEchoServer({ port: 65_535 }), 'startUdpEchoServer()')),
+      WAIT_MS,
+      '`startUdpEchoServer({ port: 65535 })` to settle',
+    );
+    if (!result.ok) {
+      // Another program may hold the port: then the bind fails, but the port was not refused.
+      check(
+        result.error.name !== 'RangeError' && result.error.name !== 'TypeError',
+        `Expected \`startUdpEchoServer({ port: 65535 })\` to be accepted (65535 is a valid port), it was refused ` +
+          `with ${show(result.error)}. Ports go from 0 to 65535 inclusive.`,
+      );
+      return;
+    }
+    const server = result.value;
+    onCleanup(() =>
+      within(Promise.resolve(server.close()), WAIT_MS, '`server.close()` to resolve after the test'),
+    );
+    check(
+      server.port === 65_535,
+      `Expected \`port\` to be 65535 (the port given), got ${show(server.port)}.`,
+    );
+    const peer = await UdpPeer.open({ name: 'the sender' });
+    await peer.send('top port', to(server));
+    const reply = await peer.next('the echo from port 65535', WAIT_MS, REPLY_HINT);
+    check(reply.text === 'top port', `Expected the echo 'top port', got ${show(reply.text)}.`);
+  });
+
   it('rejects with the EADDRINUSE error when the port is taken', async () => {
     const holder = await UdpPeer.open({ name: 'the socket holding the port' });
     const result = await within(
