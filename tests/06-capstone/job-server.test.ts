@@ -324,6 +324,12 @@ describe('JobServer', () => {
     );
     client.send({ id: 8 });
     expectError(await client.reply(8, 'the reply to a request with no `job`'), 8, 'the reply to `{"id":8}`');
+    expectError(
+      await client.call({ id: 9, job: 'bake', arg: 3 }, 'the reply to the unknown job `bake` with `arg` 3'),
+      9,
+      'the reply to `{"id":9,"job":"bake","arg":3}`',
+      'Only `fib`, `sleep` and `stats` are jobs: check the name before the `arg`, and never hand an unknown job to a worker.',
+    );
     await stats(client); // still answering on the same connection
   });
 
@@ -361,6 +367,98 @@ describe('JobServer', () => {
       'The server closed the connection after a line that is not JSON: it must answer with an error and stay open.',
     );
     await stats(client);
+  });
+
+  it('answers a JSON line that is not an object (`null`, `42`, `[]`, `"fib"`) with `{"id":null,"error":…}`', async () => {
+    const server = await start({ workers: 1 });
+    const client = await connectJobClient(server.port);
+    for (const line of ['null', '42', '[]', '"fib"']) {
+      client.sendRaw(`${line}\n`);
+      expectError(
+        await client.next(`the reply to the line \`${line}\``),
+        null,
+        `the reply to the line \`${line}\` (JSON, but not a request object)`,
+        'A request is a JSON object: check `typeof request === "object" && request !== null` before reading ' +
+          'its fields (reading a field of `null` throws, and a throw in a `data` handler takes the server down).',
+      );
+    }
+    check(
+      !client.raw.ended && !client.raw.socket.destroyed,
+      'The server closed the connection after a JSON line that is not an object: it must answer with an error and stay open.',
+    );
+    await stats(client);
+  });
+
+  it('accepts `fib 45`, the largest `arg` (it runs; `close()` abandons it)', async () => {
+    const server = await start({ workers: 1 });
+    const client = await connectJobClient(server.port);
+    client.send({ id: 45, job: 'fib', arg: 45 }, { id: 'stats', job: 'stats' });
+    const first = await client.next('the first reply after `fib 45` and `stats`');
+    check(
+      first.id === 'stats',
+      () =>
+        `Expected \`fib 45\` to run (45 is the largest \`arg\`, inclusive) and \`stats\` to answer first, got ${show(first)}. ` +
+        'The range is `arg >= 0 && arg <= 45`.',
+    );
+    await statsUntil(client, (s) => s.running === 1, 'the `fib 45` job (id 45) to be running');
+  });
+
+  it('with `maxQueue: 0` refuses a job that would have to wait, and runs the next one once a worker is free', async () => {
+    const server = await start({ workers: 1, maxQueue: 0 });
+    const client = await connectJobClient(server.port);
+    client.send({ id: 1, job: 'sleep', arg: 300 });
+    await statsUntil(client, (s) => s.running === 1, 'the `sleep 300` job (id 1) to be running');
+    expectError(
+      await client.call(
+        { id: 2, job: 'sleep', arg: 0 },
+        'the reply to job 2, sent while the only worker was busy',
+      ),
+      2,
+      'the reply to job 2 with `workers: 1, maxQueue: 0` while job 1 ran',
+      '`maxQueue: 0` is allowed (`maxQueue` is an integer ≥ 0): no job may wait, so job 2 is refused at once.',
+    );
+    expectResult(await client.reply(1, 'the reply to `sleep 300` (id 1)'), 1, null, 'the reply to job 1');
+    expectResult(
+      await client.call({ id: 3, job: 'fib', arg: 10 }, 'the reply to job 3, sent once the worker was free'),
+      3,
+      55,
+      'the reply to `fib 10` (id 3) once the worker was free',
+    );
+  });
+
+  it('keeps serving when a client resets its connection with a job running', async () => {
+    const server = await start({ workers: 1 });
+    const gone = await connectJobClient(server.port);
+    gone.send({ id: 1, job: 'sleep', arg: 200 });
+    await statsUntil(gone, (s) => s.running === 1, 'the `sleep 200` job (id 1) to be running');
+    gone.raw.socket.resetAndDestroy(); // an RST: the server's socket gets ECONNRESET
+    const client = await connectJobClient(server.port);
+    const s = await statsUntil(
+      client,
+      (t) => t.completed >= 1,
+      'the job of the client that reset its connection to complete',
+      WAIT_MS,
+    );
+    check(s.running === 0, () => `Expected no job running after the only one completed, got ${show(s)}.`);
+    expectResult(
+      await client.call({ id: 2, job: 'fib', arg: 12 }, 'the reply to `fib 12` after another client reset'),
+      2,
+      144,
+      'the reply to `fib 12` (id 2) after another client reset its connection',
+      'Give every connection an `error` listener: an ECONNRESET with no listener is thrown and takes the server down.',
+    );
+  });
+
+  it('rejects a `port` out of range (70000) instead of hanging', async () => {
+    const error = await refusal(() => startJobServer({ port: 70_000, workers: 1 }), WAIT_MS);
+    const e = error as Error | undefined;
+    check(
+      e !== undefined && (e.name === 'RangeError' || e.name === 'TypeError'),
+      () =>
+        `Expected \`startJobServer({ port: 70000 })\` to reject with a RangeError, got ${
+          e === undefined ? 'a server' : show(e)
+        }. \`server.listen()\` throws for a bad port: catch it and reject.`,
+    );
   });
 
   it('reads whole lines: two requests in one write, and a request cut into 1-byte pieces', async () => {
