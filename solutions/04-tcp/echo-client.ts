@@ -102,9 +102,9 @@ export class EchoClient {
     this.#closing ??= new Promise<void>((resolve) => {
       this.#shutDown(new Error('The client was closed before the reply arrived.'));
       // Stryker disable next-line ConditionalExpression: `#shutDown()` has just called `destroy()`, which sets `socket.closed` at once (net.Socket's `_destroy` calls back synchronously): always true here.
-      if (this.#socket.closed) resolve();
+      if (this.#socket.closed) return resolve();
       // Stryker disable next-line StringLiteral,ArrowFunction: never reached, as the line above says (kept in case `destroy()` ever defers `closed`).
-      else this.#socket.once('close', () => resolve());
+      this.#socket.once('close', () => resolve());
     });
     return this.#closing;
   }
