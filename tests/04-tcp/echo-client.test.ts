@@ -82,6 +82,14 @@ async function rejection(
   return result.error;
 }
 
+/** Fails unless `error` is an Error with a message: a rejection must say why. */
+function saysWhy(error: unknown, what: string): void {
+  check(
+    error instanceof Error && error.message !== '',
+    () => `Expected ${what} to reject with an Error that says why, got ${show(error)}.`,
+  );
+}
+
 describe('EchoClient', () => {
   it('resolves a request with the echoed line (connecting to 127.0.0.1 by default)', async () => {
     const server = await echoServer();
@@ -313,10 +321,7 @@ describe('EchoClient', () => {
       'the pending `request()` after `close()`',
       'Reject every pending request in `close()`.',
     );
-    check(
-      error instanceof Error && error.message !== '',
-      `Expected the pending request to reject with an Error that says why, got ${show(error)}.`,
-    );
+    saysWhy(error, 'the pending request');
   });
 
   it('rejects a request made after close()', async () => {
@@ -328,10 +333,7 @@ describe('EchoClient', () => {
       '`request()` after `close()`',
       'A closed client sends nothing and waits for nothing: reject at once.',
     );
-    check(
-      error instanceof Error && error.message !== '',
-      `Expected \`request()\` after \`close()\` to reject with an Error that says why, got ${show(error)}.`,
-    );
+    saysWhy(error, `\`request()\` after \`close()\``);
   });
 
   it('rejects a pending request when the server ends the connection', async () => {
@@ -373,10 +375,7 @@ describe('EchoClient', () => {
       '`request()` after the server ended its side (its reply can never come)',
       'Listen for `end`: `close` waits until everything written has been sent, which here is never.',
     );
-    check(
-      error instanceof Error && error.message !== '',
-      `Expected the pending request to reject with an Error that says why, got ${show(error)}.`,
-    );
+    saysWhy(error, 'the pending request');
   });
 
   it('ignores a line that arrives when no request is pending', async () => {
