@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { types } from 'node:util';
 import { threadId as testThreadId } from 'node:worker_threads';
 import { parallelMap } from '@kata/01-threads/parallel-map';
-import { check, checkBadArgument, settle, show, within } from '../helpers/assert';
+import { check, checkBadArgument, settle, show, waitUntil, within } from '../helpers/assert';
 import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
 import type {
   FailOrBlockItem,
@@ -181,9 +181,8 @@ describe('parallelMap', () => {
       !r.ok,
       `Expected \`parallelMap()\` to reject when item 0 throws, it resolved with ${show(r.ok && r.value)}.`,
     );
-    const deadline = Date.now() + 1000;
-    while (liveWorkers().size > 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    // The check below names what is left; the wait only gives `terminate()` its 1 s.
+    await waitUntil(() => liveWorkers().size === 0, 1000, 'the workers to exit').catch(() => undefined);
     check(
       liveWorkers().size === 0,
       `${liveWorkers().size} worker(s) still running 1 s after \`parallelMap()\` rejected (one was busy with a 5 s task). ` +
@@ -244,9 +243,8 @@ describe('parallelMap', () => {
         () =>
           `Expected \`parallelMap()\` to reject with an Error for ${what}, got ${show(r.ok ? r.value : r.error)}. ${hint}`,
       );
-      const deadline = Date.now() + 1000;
-      while (liveWorkers().size > 0 && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      // The check below names what is left; the wait only gives `terminate()` its 1 s.
+      await waitUntil(() => liveWorkers().size === 0, 1000, 'the workers to exit').catch(() => undefined);
       check(
         liveWorkers().size === 0,
         `${liveWorkers().size} worker(s) still running 1 s after \`parallelMap()\` rejected for ${what}. ` +
