@@ -1,15 +1,15 @@
 import type { Config } from 'jest';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { projectConfig } = require('./scripts/jest-base.js');
+const { projectConfig } = require('./tools/shared/jest-base.js');
 
 // `@kata/<topic>/<name>` resolves to the selected tree (KATA_TARGET=exercises|solutions), or to
-// a known-bug file that verify swaps in (KATA_OVERRIDE). See scripts/target.js.
+// a known-bug file that verify swaps in (KATA_OVERRIDE). See tools/shared/target.js.
 const config: Config = {
   ...projectConfig(),
   testTimeout: 10_000,
   maxWorkers: 2,
   // The progress summary at the end of `npm test` (silent with --json, as verify and the grader run).
-  reporters: ['default', '<rootDir>/scripts/progress-reporter.js'],
+  reporters: ['default', '<rootDir>/tools/student/progress-reporter.js'],
 };
 
 export default config;

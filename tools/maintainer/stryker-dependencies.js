@@ -7,7 +7,7 @@
 // the naming convention implies: tests/<topic>/<name>.test.ts depends on `@kata/<topic>/<name>`.
 const path = require('node:path');
 
-const TESTS = path.join(path.resolve(__dirname, '..'), 'tests') + path.sep;
+const TESTS = path.join(path.resolve(__dirname, '..', '..'), 'tests') + path.sep;
 
 module.exports = {
   extract(code, filePath, defaultExtract) {

@@ -8,7 +8,7 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const kata = require('./kata.js');
+const kata = require('../shared/kata.js');
 const { jestArgs } = require('./test.js');
 
 const JEST = path.join(kata.ROOT, 'node_modules', 'jest', 'bin', 'jest.js');

@@ -16,10 +16,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { run } = require('./run.js');
-const { projectConfig, moduleNameMapper } = require('./jest-base.js');
+const { run } = require('../shared/run.js');
+const { projectConfig, moduleNameMapper } = require('../shared/jest-base.js');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const PRETTIER = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
@@ -167,7 +167,7 @@ async function main() {
   }
 
   // Layout: kata.json lists exactly the exercises in exercises/ (and autograding.json matches it).
-  const metadata = require('./kata.js').metadataProblems();
+  const metadata = require('../shared/kata.js').metadataProblems();
   check(
     metadata.length === 0,
     'layout: kata.json and .github/classroom/autograding.json list exactly the exercises in exercises/',

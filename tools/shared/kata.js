@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const HINT_LEVELS = ['a nudge', 'the API to read', 'the shape of the answer'];
 
 /** kata.json of `root`: `{ exercises: [{ id, title, points, goal, hints }] }`. */
@@ -209,7 +209,7 @@ function metadataProblems(root = ROOT) {
       const names = tests.map((t) => t.name);
       if (names.join('\n') !== ids.join('\n')) {
         problems.push(
-          `.github/classroom/autograding.json tests must be kata.json's exercises in order (\`node scripts/kata.js classroom\` rewrites it): [${ids.join(', ')}]; got [${names.join(', ')}]`,
+          `.github/classroom/autograding.json tests must be kata.json's exercises in order (\`node tools/shared/kata.js classroom\` rewrites it): [${ids.join(', ')}]; got [${names.join(', ')}]`,
         );
       }
       for (const t of tests) {
@@ -217,7 +217,7 @@ function metadataProblems(root = ROOT) {
         if (!e) continue;
         if (t.points !== e.points)
           problems.push(
-            `.github/classroom/autograding.json "${t.name}": points ${t.points}, kata.json says ${e.points} (\`node scripts/kata.js classroom\` rewrites it)`,
+            `.github/classroom/autograding.json "${t.name}": points ${t.points}, kata.json says ${e.points} (\`node tools/shared/kata.js classroom\` rewrites it)`,
           );
         if (!String(t.run).includes(`tests/${e.id}.test.ts`))
           problems.push(
@@ -245,11 +245,11 @@ function classroomConfig(kata) {
   };
 }
 
-// `node scripts/kata.js classroom`: rewrites .github/classroom/autograding.json from kata.json.
+// `node tools/shared/kata.js classroom`: rewrites .github/classroom/autograding.json from kata.json.
 if (require.main === module) {
   if (process.argv[2] !== 'classroom') {
     process.stderr.write(
-      'usage: node scripts/kata.js classroom   (writes .github/classroom/autograding.json)\n',
+      'usage: node tools/shared/kata.js classroom   (writes .github/classroom/autograding.json)\n',
     );
     process.exit(2);
   }

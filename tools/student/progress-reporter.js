@@ -13,8 +13,8 @@
 // Silent in machine-readable runs (`--json`: verify, the grader), in verify's known-bug runs
 // (KATA_OVERRIDE) and when testing solutions/ (KATA_TARGET=solutions).
 const path = require('node:path');
-const kata = require('./kata.js');
-const { targetName } = require('./target.js');
+const kata = require('../shared/kata.js');
+const { targetName } = require('../shared/target.js');
 
 const BAR_WIDTH = 20;
 
@@ -195,4 +195,4 @@ module.exports = ProgressReporter;
 module.exports.renderSummary = renderSummary;
 module.exports.shortName = shortName;
 module.exports.painter = painter;
-module.exports.ROOT = path.resolve(__dirname, '..');
+module.exports.ROOT = path.resolve(__dirname, '..', '..');

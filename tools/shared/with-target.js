@@ -1,17 +1,17 @@
 'use strict';
-// `node scripts/with-target.js solutions jest [args…]`: runs a local bin with KATA_TARGET set,
+// `node tools/shared/with-target.js solutions jest [args…]`: runs a local bin with KATA_TARGET set,
 // without shell syntax (which cmd.exe would not understand).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const [target, bin, ...args] = process.argv.slice(2);
 if (!target || !bin) {
-  process.stderr.write('usage: node scripts/with-target.js <exercises|solutions> <bin> [args…]\n');
+  process.stderr.write('usage: node tools/shared/with-target.js <exercises|solutions> <bin> [args…]\n');
   process.exit(2);
 }
 const BINS = {
-  jest: path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js'),
-  stryker: path.join(__dirname, '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
+  jest: path.join(__dirname, '..', '..', 'node_modules', 'jest', 'bin', 'jest.js'),
+  stryker: path.join(__dirname, '..', '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
 };
 const script = BINS[bin] ?? bin;
 const result = spawnSync(process.execPath, [script, ...args], {

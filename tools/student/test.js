@@ -3,12 +3,12 @@
 // exercise. `npm test -- mutex` runs tests/02-locks/mutex.test.ts only (a plain jest pattern
 // `mutex` would also match async-mutex); `npm test -- 02-locks` or `locks` runs the topic.
 // Anything that is not an exercise name or a flag goes to jest unchanged (a path pattern).
-// The progress summary at the end comes from scripts/progress-reporter.js (jest.config.ts).
+// The progress summary at the end comes from tools/student/progress-reporter.js (jest.config.ts).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const kata = require('./kata.js');
+const kata = require('../shared/kata.js');
 
-const JEST = path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
+const JEST = path.join(__dirname, '..', '..', 'node_modules', 'jest', 'bin', 'jest.js');
 // jest flags whose value is the next argument (`-t mutex` is a test name, not an exercise).
 const TAKES_VALUE = new Set([
   '-t',

@@ -9,7 +9,7 @@
 // and by the CLIs, so every place resolves a module the same way.
 const path = require('node:path');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const TARGETS = ['exercises', 'solutions'];
 
 function targetName() {

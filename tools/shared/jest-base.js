@@ -1,6 +1,6 @@
 'use strict';
 // The jest configuration shared by jest.config.ts (students and the solutions run) and by
-// verify's known-bug run (one jest project a fixture, see scripts/verify.js).
+// verify's known-bug run (one jest project a fixture, see tools/maintainer/verify.js).
 const path = require('node:path');
 const { ROOT, targetName, targetModule, overrides } = require('./target.js');
 

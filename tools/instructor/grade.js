@@ -2,7 +2,7 @@
 // `npm run grade -- <student-repo> [<student-repo>…]`: grades students' exercises/ with THIS
 // repo's tests.
 //
-// For each student repo, a scratch workspace gets this repo's tests/, scripts/, tsconfig.json
+// For each student repo, a scratch workspace gets this repo's tests/, tools/, tsconfig.json
 // and package.json, this repo's node_modules (linked), and a copy of the student's exercises/:
 // nothing else of the student's (their tests, jest config, package.json) is ever used. Each
 // exercise runs in its own jest process with a time limit (--timeout, default 60 s) and is
@@ -10,7 +10,7 @@
 // costs that exercise alone, and the whole grade ends within (exercises × limit).
 //
 // Partial credit: an exercise's points (kata.json) are split evenly over its tests; a test
-// counts when it passed. `tampered` lists every file under tests/ and scripts/, and each config
+// counts when it passed. `tampered` lists every file under tests/ and tools/, and each config
 // file, that differs from this repo's copy (line endings aside), was added, or is missing (missing
 // files count only in a full copy of the kata, one with a package.json).
 //
@@ -27,7 +27,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const kata = require('./kata.js');
+const kata = require('../shared/kata.js');
 
 const ROOT = kata.ROOT;
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -39,10 +39,10 @@ const USAGE = `usage: npm run grade -- <student-repo> [<student-repo>…] [--jso
 const CONFIG_FILE =
   /^(package\.json|kata\.json|tsconfig(\..*)?\.json|jest\.config\.[cm]?[jt]s|jest\.config\.json|babel\.config\.[cm]?js(on)?|\.babelrc(\..*)?|jest\.setup\.[cm]?[jt]s)$/;
 /** Folders compared file by file. */
-const COMPARED_DIRS = ['tests', 'scripts', path.join('.github', 'classroom')];
+const COMPARED_DIRS = ['tests', 'tools', path.join('.github', 'classroom')];
 const JUNK = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 /** What the workspace takes from this repo. */
-const OURS = ['tests', 'scripts', 'bin', 'tsconfig.json', 'package.json', 'kata.json'];
+const OURS = ['tests', 'tools', 'bin', 'tsconfig.json', 'package.json', 'kata.json'];
 
 // ---- small helpers ----------------------------------------------------------------------------
 
@@ -91,7 +91,7 @@ function normalized(file) {
   }
 }
 
-/** Files under tests/, scripts/ and .github/classroom/, and config files, that differ from ours. */
+/** Files under tests/, tools/ and .github/classroom/, and config files, that differ from ours. */
 function tamperedFiles(repo) {
   const rootConfig = (dir) => {
     try {
@@ -262,7 +262,7 @@ function makeWorkspace(tmp) {
     process.platform === 'win32' ? 'junction' : 'dir',
   );
   // Our jest setup, rooted in the workspace, always on exercises/, reporting through ours.
-  const { projectConfig, moduleNameMapper } = require(path.join(ws, 'scripts', 'jest-base.js'));
+  const { projectConfig, moduleNameMapper } = require(path.join(ws, 'tools', 'shared', 'jest-base.js'));
   const config = {
     ...projectConfig({ moduleNameMapper: moduleNameMapper('exercises', {}) }),
     testTimeout: 10_000,
