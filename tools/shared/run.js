@@ -2,6 +2,7 @@
 // Spawns a command with a time limit and no shell (works the same on Windows, macOS and Linux).
 // A command that outlives its limit is killed with its children: a hang is a failure, not a wait.
 const { spawn } = require('node:child_process');
+const { killTree } = require('./kill-tree.js');
 
 /**
  * @param {string} cmd  an executable (use process.execPath for node)
@@ -32,12 +33,7 @@ function run(cmd, args, opts = {}) {
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          try {
-            if (process.platform === 'win32') child.kill('SIGKILL');
-            else process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
+          void killTree(child.pid);
         }, opts.timeoutMs)
       : undefined;
     child.on('close', (code) => {
