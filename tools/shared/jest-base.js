@@ -27,8 +27,19 @@ function projectConfig(extra = {}) {
     moduleNameMapper: moduleNameMapper(),
     setupFiles: ['<rootDir>/tests/helpers/env-from-globals.js'],
     setupFilesAfterEnv: ['<rootDir>/tests/helpers/setup.ts'],
+    // tests/tooling/ tests the tools, not an exercise: only verify runs it (toolingConfig).
+    testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/tooling/'],
     ...extra,
   };
 }
 
-module.exports = { projectConfig, moduleNameMapper, targetModule };
+/** The tests of the tools and CLIs (tests/tooling/): verify runs them against solutions/. */
+function toolingConfig() {
+  return {
+    ...projectConfig({ roots: ['<rootDir>/tests/tooling'], testPathIgnorePatterns: [] }),
+    testTimeout: 60_000,
+    maxWorkers: 2,
+  };
+}
+
+module.exports = { projectConfig, moduleNameMapper, targetModule, toolingConfig };
