@@ -160,9 +160,15 @@ async function main() {
   layout(ids);
 
   // Types and format read files and barely compete: run them side by side.
-  const [types, format] = await Promise.all([
+  const [types, toolTypes, format] = await Promise.all([
     steps.has('types')
       ? run(process.execPath, [TSC, '--noEmit', '-p', ROOT], { quiet: true, timeoutMs: RUN_LIMIT_MS })
+      : null,
+    steps.has('types')
+      ? run(process.execPath, [TSC, '--noEmit', '-p', path.join(ROOT, 'tools')], {
+          quiet: true,
+          timeoutMs: RUN_LIMIT_MS,
+        })
       : null,
     steps.has('format')
       ? run(process.execPath, [PRETTIER, '--check', '.'], { quiet: true, cwd: ROOT, timeoutMs: RUN_LIMIT_MS })
@@ -171,6 +177,11 @@ async function main() {
   if (types) {
     check(types.code === 0, 'types: tsc --noEmit', types.stdout.trim().split('\n').slice(0, 15).join('\n'));
     log(`types: ${types.code === 0 ? 'ok' : 'errors'} (${types.ms} ms)`);
+  }
+  if (toolTypes) {
+    const out = toolTypes.stdout.trim().split('\n').slice(0, 15).join('\n');
+    check(toolTypes.code === 0, 'types: tsc -p tools (the JavaScript tooling, through its JSDoc types)', out);
+    log(`types of tools/: ${toolTypes.code === 0 ? 'ok' : 'errors'} (${toolTypes.ms} ms)`);
   }
   if (format) {
     const out = (format.stdout + format.stderr).trim().split('\n').slice(0, 15).join('\n');

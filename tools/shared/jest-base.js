@@ -4,10 +4,12 @@
 const path = require('node:path');
 const { ROOT, targetName, targetModule, overrides } = require('./target.js');
 
+/** @param {string} s */
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** `@kata/<topic>/<name>` → the selected tree, or a swapped-in file for the ids in `swapped`. */
 function moduleNameMapper(target = targetName(), swapped = overrides()) {
+  /** @type {Record<string, string>} */
   const mapper = {};
   for (const [id, file] of Object.entries(swapped))
     mapper[`^@kata/${escape(id)}$`] = path.resolve(ROOT, file);

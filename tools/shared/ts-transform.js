@@ -21,6 +21,7 @@ const VERSION = `${ts.version}-${JSON.stringify(COMPILER_OPTIONS)}-1`;
 
 module.exports = {
   canInstrument: false,
+  /** @param {string} source @param {string} filename */
   getCacheKey(source, filename) {
     return crypto
       .createHash('sha1')
@@ -31,6 +32,7 @@ module.exports = {
       .update(source)
       .digest('hex');
   },
+  /** @param {string} source @param {string} filename */
   process(source, filename) {
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: COMPILER_OPTIONS,
