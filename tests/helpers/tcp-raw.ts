@@ -19,7 +19,7 @@ export async function destroySocket(socket: net.Socket): Promise<void> {
 export function preview(bytes: Buffer, max = 60): string {
   const head = bytes.subarray(0, max);
   const text = head.toString('utf8');
-  const isText = Buffer.from(text, 'utf8').equals(head) && !/[\x00-\x08\x0b-\x1f\x7f]/.test(text);
+  const isText = Buffer.from(text, 'utf8').equals(head) && !/\p{Cc}/u.test(text.replace(/[\t\n]/g, ''));
   const shown = isText ? show(text) : `<${head.toString('hex')}>`;
   return `${shown}${bytes.length > max ? ` … (${bytes.length} bytes)` : ''}`;
 }
@@ -100,7 +100,6 @@ export async function connectRaw(
   /** Waits until `ready()` returns a value; `state()` describes what is missing on failure. */
   function waitFor<T>(ready: () => T | undefined, what: string, ms: number, state: () => string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
       const finish = (fn: () => void) => {
         watchers.delete(check);
         clearTimeout(timer);
@@ -124,11 +123,11 @@ export async function connectRaw(
             ),
           );
       };
-      watchers.add(check);
-      timer = setTimeout(
+      const timer = setTimeout(
         () => finish(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}; ${state()}.`))),
         ms,
       );
+      watchers.add(check);
       check();
     });
   }
