@@ -4,6 +4,7 @@
 // and shows what did.
 import { once } from 'node:events';
 import * as net from 'node:net';
+import getPort from 'get-port';
 import { show } from './assert';
 import { onCleanup } from './handles';
 
@@ -294,14 +295,13 @@ export async function startTestServer(
   };
 }
 
-/** A port on 127.0.0.1 that was free a moment ago (nothing listens on it now). */
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on, for a test that must name a port before
+ * anything binds it (a refused connection, a port given to a CLI). get-port also keeps the ports
+ * it handed out recently off its list, so two tests running at once do not get the same one.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return getPort({ host: '127.0.0.1' });
 }
 
 /**
