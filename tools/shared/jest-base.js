@@ -24,7 +24,9 @@ function projectConfig(extra = {}) {
     testEnvironment: 'node',
     roots: ['<rootDir>/tests'],
     testMatch: ['**/*.test.ts'],
-    transform: { '^.+\\.[tj]s$': path.join(__dirname, 'ts-transform.js') },
+    // ts-jest with tsconfig's isolatedModules: one file at a time (type errors are tsc's job in
+    // verify), and get-port's ESM JavaScript too (allowJs).
+    transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: path.join(ROOT, 'tsconfig.json') }] },
     transformIgnorePatterns: ['/node_modules/(?!get-port/)'],
     moduleNameMapper: moduleNameMapper(),
     setupFiles: ['<rootDir>/tests/helpers/env-from-globals.js'],
