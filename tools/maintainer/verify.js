@@ -26,6 +26,7 @@ const { ROOT } = require('../shared/target.js');
 const kata = require('../shared/kata.js');
 const { parseClauses, citedClauses } = require('../shared/clauses.js');
 const { fixtures } = require('./fixtures.js');
+const { docsProblems } = require('./docs.js');
 const { jestJson, testRows, firstLine, hangNote, isJestTimeout, RUN_LIMIT_MS } = require('./jest-run.js');
 const { runFixtures, loadErrors } = require('./fixture-run.js');
 
@@ -116,10 +117,10 @@ function layout(ids) {
       );
     }
   }
-  const metadata = kata.metadataProblems();
+  const metadata = [...kata.metadataProblems(), ...docsProblems()];
   check(
     metadata.length === 0,
-    'layout: kata.json and .github/classroom/autograding.json list exactly the exercises in exercises/',
+    'layout: kata.json lists exactly the exercises in exercises/, and what is generated from it agrees (README table, Classroom)',
     metadata.join('\n'),
   );
 }
@@ -132,8 +133,21 @@ function contract(ids, rows) {
   for (const id of ids) {
     if (CONTRACT_PENDING.has(id)) continue;
     const stub = path.join(ROOT, 'exercises', `${id}.ts`);
-    const stated = new Set(parseClauses(fs.readFileSync(stub, 'utf8')).map((c) => c.n));
+    const clauses = parseClauses(fs.readFileSync(stub, 'utf8'));
+    const stated = new Set(clauses.map((c) => c.n));
     check(stated.size > 0, `contract: exercises/${id}.ts states its clauses (comment lines \`§N …\`)`);
+    const todo = clauses.filter((c) => /\bTODO\b/.test(c.text)).map((c) => `§${c.n}`);
+    check(
+      todo.length === 0,
+      `contract: exercises/${id}.ts is written`,
+      `stub not started: ${todo.join(', ')} still say TODO`,
+    );
+    const expected = clauses.map((_, i) => i + 1).join(',');
+    check(
+      clauses.map((c) => c.n).join(',') === expected,
+      `contract: exercises/${id}.ts numbers its clauses §1, §2, … in order, without gaps`,
+      `found ${clauses.map((c) => `§${c.n}`).join(' ')}`,
+    );
     const mine = rows.filter((t) => !t.suiteError && kata.idOfTestFile(path.join(ROOT, t.file)) === id);
     const cited = new Set();
     for (const t of mine) {
@@ -192,8 +206,13 @@ async function main() {
   if (steps.has('solutions') || steps.has('contract')) {
     const { res, report } = await jestJson(tmpDir, testPaths(ids), { KATA_TARGET: 'solutions' });
     const rows = testRows(report);
-    for (const t of rows)
-      check(t.status === 'passed', `solutions: ${t.file} › ${t.fullName}`, firstLine(t.failureMessages?.[0]));
+    for (const t of rows) {
+      const msg = firstLine(t.failureMessages?.[0]);
+      const missing = /Not implemented/.test(msg)
+        ? `solution missing: solutions/${t.file.replace(/^tests./, '').replace(/\.test\.ts$/, '.ts')} still throws "Not implemented". `
+        : '';
+      check(t.status === 'passed', `solutions: ${t.file} › ${t.fullName}`, `${missing}${msg}`);
+    }
     check(rows.length > 0, 'solutions: the run reported its tests', hangNote(res) || firstLine(res.stderr));
     exitedCheck('solutions', res);
     log(

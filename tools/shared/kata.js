@@ -217,6 +217,7 @@ function metadataProblems(root = ROOT) {
     const name = `kata.json "${e?.id}"`;
     if (seen.has(e?.id)) problems.push(`${name} is listed twice`);
     seen.add(e?.id);
+    if (/\bTODO\b/.test(JSON.stringify(e))) problems.push(`${name} still says TODO (title, goal or hints)`);
     if (typeof e?.title !== 'string' || !e.title.trim()) problems.push(`${name} has no title`);
     if (typeof e?.goal !== 'string' || !e.goal.trim()) problems.push(`${name} has no goal`);
     if (!(typeof e?.points === 'number' && e.points > 0)) problems.push(`${name}: points must be > 0`);
