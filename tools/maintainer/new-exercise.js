@@ -80,6 +80,11 @@ function main() {
   fs.writeFileSync(path.join(ROOT, 'kata.json'), `${JSON.stringify(list, null, 2)}\n`);
   process.stdout.write('added kata.json entry (title, goal, points, hints: TODO)\n');
   execFileSync(process.execPath, [path.join(__dirname, 'docs.js')], { stdio: 'inherit' });
+  const prettier = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
+  execFileSync(process.execPath, [prettier, '--write', 'kata.json', 'README.md', '.github/classroom'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   process.stdout.write(`\nNext: npm run verify -- --exercise ${id}   (lists what is left to write)\n`);
 }
 

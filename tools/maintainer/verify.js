@@ -140,7 +140,7 @@ function contract(ids, rows) {
     check(
       todo.length === 0,
       `contract: exercises/${id}.ts is written`,
-      `stub not started: ${todo.join(', ')} still say TODO`,
+      `stub not started: ${todo.join(', ')} still ${todo.length > 1 ? 'say' : 'says'} TODO`,
     );
     const expected = clauses.map((_, i) => i + 1).join(',');
     check(
