@@ -5,9 +5,12 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT } = require('../shared/target.js');
+const { splitPatch } = require('./known-bugs.js');
 
 /**
- * @typedef {{ id: string, file: string, name: string, kind: 'bug' | 'good', catches: string[] }} Fixture
+ * @typedef {{ id: string, file: string, name: string, kind: 'bug' | 'good', catches: string[],
+ *   patch?: string }} Fixture `patch`: the known bug's .patch file (`file` is built from it by
+ *   verify, tools/maintainer/known-bugs.js).
  */
 
 /**
@@ -20,13 +23,16 @@ function fixtures(kind, id) {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => f.endsWith('.ts') || (kind === 'bug' && f.endsWith('.patch')))
     .sort()
     .map((f) => {
       const file = path.join(dir, f);
-      const text = fs.readFileSync(file, 'utf8');
+      let text = fs.readFileSync(file, 'utf8');
+      const isPatch = f.endsWith('.patch');
+      if (isPatch) text = splitPatch(text).preamble;
       const catches = [...text.matchAll(/@catches\s+(.+?)\s*(?:\*\/)?$/gm)].map((m) => m[1].trim());
-      return { id, file, name: `${id}/${f.slice(0, -3)}`, kind, catches };
+      const name = `${id}/${f.replace(/\.(ts|patch)$/, '')}`;
+      return { id, file, name, kind, catches, ...(isPatch ? { patch: file } : {}) };
     });
 }
 

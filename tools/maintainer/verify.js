@@ -27,6 +27,7 @@ const kata = require('../shared/kata.js');
 const { parseClauses, citedClauses } = require('../shared/clauses.js');
 const { fixtures } = require('./fixtures.js');
 const { docsProblems } = require('./docs.js');
+const { materialize } = require('./known-bugs.js');
 const { jestJson, testRows, firstLine, hangNote, isJestTimeout, RUN_LIMIT_MS } = require('./jest-run.js');
 const { runFixtures, loadErrors } = require('./fixture-run.js');
 
@@ -247,7 +248,21 @@ async function main() {
   const chosen = /** @type {import('./fixtures.js').Fixture[]} */ ([]);
   if (steps.has('bugs')) chosen.push(...ids.flatMap((id) => fixtures('bug', id)));
   if (steps.has('goods')) chosen.push(...ids.flatMap((id) => fixtures('good', id)));
-  const picked = chosen.filter((f) => !flags.bug || f.name.includes(flags.bug));
+  const wanted = chosen.filter((f) => !flags.bug || f.name.includes(flags.bug));
+  const picked = wanted.filter((f) => {
+    if (!f.patch) return true;
+    try {
+      f.file = materialize(f.id, f.patch);
+      return true;
+    } catch (error) {
+      check(
+        false,
+        `known bug ${f.name}: its patch applies to solutions/${f.id}.ts`,
+        String(error instanceof Error ? error.message : error),
+      );
+      return false;
+    }
+  });
   if (picked.length > 0) {
     const broken = await loadErrors(picked.map((f) => f.file));
     for (const f of picked)
