@@ -17,26 +17,11 @@
  * The trap: settling the promise is not the end. On the first error (and when all is done),
  * `terminate()` every worker: an idle pool worker listening on `parentPort` never exits by itself.
  *
- * Contract (what the tests check, and nothing else):
- *  §1 Each item is passed alone to `task.exportName` of `task.module`, in a worker thread (never
- *     on the calling thread). A task may be async: its awaited value is the item's result. The
- *     call resolves with the results in input order, whatever order they finish in.
- *  §2 At most `concurrency` items run at once, and with enough items that many do run at the
- *     same time. `concurrency` defaults to `os.availableParallelism()`.
- *  §3 Workers are reused: never more than `concurrency` of them (20 items at concurrency 2 run
- *     on at most 2 threads).
- *  §4 A task that throws or rejects rejects the call with an Error whose message contains the
- *     item's index as a number (`item 3: …`).
- *  §5 A worker that ends while it runs an item, a result that cannot be sent back, or an item
- *     that cannot be sent to a worker rejects the call with an Error (checking the items before
- *     starting is fine).
- *  §6 Once the call has rejected, every worker it started is gone within 1 s.
- *  §7 `concurrency` not a positive integer → the returned promise rejects with a RangeError (no
- *     synchronous throw).
- *  §8 `[]` resolves `[]` without starting a worker.
- *
  * Read: Node docs "worker_threads" (`postMessage`, `parentPort`, `terminate()`), `os.availableParallelism()`.
- * Hints: `npm run hint -- parallel-map`, one layer at a time.
+ * Hints, one layer at a time:
+ *   1. Keep `next` (the next index to hand out) and `done` (results received).
+ *   2. Send `{ index, item }`; reply `{ index, ok, value }` or `{ index, ok: false, message }`.
+ *   3. `concurrency` is checked with `Number.isInteger(c) && c >= 1`, else `Promise.reject(new RangeError(…))`.
  */
 
 export interface Task {

@@ -17,27 +17,11 @@
  * that never settles, a value `postMessage` cannot clone). Settle `join()` on the worker's `exit`
  * event, so that it never hangs and the worker is gone by the time it settles.
  *
- * Contract (what the tests check, and nothing else):
- *  §1 `new Thread(options)` starts nothing. `module` and `exportName` must be non-empty strings,
- *     and `args` an array or left out: anything else throws a TypeError.
- *  §2 `start()` runs `exportName(...args)` from `module` in a new worker thread at once (no
- *     `args`: called with none). `args` are structured-cloned; SharedArrayBuffers are shared.
- *     Two started threads run at the same time.
- *  §3 `join()` resolves with the target's return value (awaited, when it is a promise), and may
- *     be called many times: the same value every time.
- *  §4 When the target throws or rejects, `join()` rejects with an Error whose message contains
- *     the original message. (Structured clone keeps an Error's message: forwarding the cloned
- *     Error and rebuilding one from its message are both fine.)
- *  §5 When the worker ends without a result (`process.exit()`, a crash, a promise that never
- *     settles, a value that cannot be cloned back), `join()` rejects. It never hangs.
- *  §6 A second `start()` throws an Error mentioning "already started"; `join()` before `start()`
- *     rejects with an Error mentioning "not started".
- *  §7 `isAlive` is false before `start()`, true while the target runs, and false once `join()`
- *     has settled (resolved or rejected).
- *  §8 The worker thread is gone (exited or terminated) when `join()` settles.
- *
  * Read: Node docs "worker_threads": `new Worker`, events `message`, `error`, `exit`, `terminate()`.
- * Hints: `npm run hint -- thread`, one layer at a time.
+ * Hints, one layer at a time:
+ *   1. The worker posts back plain data: `{ ok: true, value }` or `{ ok: false, message }`.
+ *   2. An Error's class does not survive the thread boundary: send its message, rebuild an Error.
+ *   3. `start()` creates the worker and ONE promise; `join()` returns that same promise.
  */
 export interface ThreadOptions {
   /** Absolute path of a .ts or .js module. */
