@@ -54,7 +54,7 @@ const { values: flags } = parseArgs({
   options: {
     only: { type: 'string' },
     bug: { type: 'string' },
-    jobs: { type: 'string', default: '4' },
+    jobs: { type: 'string', default: '8' },
     exercise: { type: 'string', multiple: true },
   },
 });
@@ -167,13 +167,8 @@ function contract(ids, rows) {
   }
 }
 
-async function main() {
-  const t0 = Date.now();
-  const all = kata.treeIds();
-  const ids = flags.exercise ? all.filter((id) => flags.exercise?.includes(id)) : all;
-  log(`verify: ${ids.length} exercises (${ids.join(', ')})`);
-  layout(ids);
-
+/** tsc over the repo and over tools/, and prettier, side by side. */
+async function staticChecks() {
   // Types and format read files and barely compete: run them side by side.
   const [types, toolTypes, format] = await Promise.all([
     steps.has('types')
@@ -203,7 +198,10 @@ async function main() {
     check(format.code === 0, 'format: prettier --check .', `${out}\n(run \`npm run format\`)`);
     log(`format: ${format.code === 0 ? 'ok' : 'needs `npm run format`'} (${format.ms} ms)`);
   }
+}
 
+/** The solutions run (and the contract check on its titles), then the stubs run. @param {string[]} ids */
+async function testRuns(ids) {
   if (steps.has('solutions') || steps.has('contract')) {
     const { res, report } = await jestJson(tmpDir, testPaths(ids), { KATA_TARGET: 'solutions' });
     const rows = testRows(report);
@@ -244,7 +242,10 @@ async function main() {
       `stubs: ${rows.filter((t) => t.status === 'failed').length}/${rows.length} tests failed as they must (${res.ms} ms)`,
     );
   }
+}
 
+/** Known bugs (each rejected by its @catches tests) and known goods (passing every test). @param {string[]} ids */
+async function fixtureRuns(ids) {
   const chosen = /** @type {import('./fixtures.js').Fixture[]} */ ([]);
   if (steps.has('bugs')) chosen.push(...ids.flatMap((id) => fixtures('bug', id)));
   if (steps.has('goods')) chosen.push(...ids.flatMap((id) => fixtures('good', id)));
@@ -267,7 +268,7 @@ async function main() {
     const broken = await loadErrors(picked.map((f) => f.file));
     for (const f of picked)
       check(!broken.has(f.file), `known ${f.kind} ${f.name}: loads`, broken.get(f.file) ?? '');
-    const { res, results } = await runFixtures(tmpDir, picked, Number(flags.jobs) || 4);
+    const { res, results } = await runFixtures(tmpDir, picked, Number(flags.jobs) || 8);
     for (const f of picked) {
       const mine = results.filter((r) => r.project === f.name && r.status !== 'pending');
       if (f.kind === 'good') checkGood(f, mine, res);
@@ -276,7 +277,10 @@ async function main() {
     exitedCheck('fixtures', res);
     log(`known bugs and goods: ${picked.length} fixtures checked (${res.ms} ms)`);
   }
+}
 
+/** The tests of the tools and CLIs (tests/tooling/), against solutions/. */
+async function toolingRun() {
   if (steps.has('tooling') && !flags.exercise && fs.existsSync(path.join(ROOT, 'tests', 'tooling'))) {
     const { res, report } = await jestJson(
       tmpDir,
@@ -292,6 +296,23 @@ async function main() {
       `tooling: ${rows.filter((t) => t.status === 'passed').length}/${rows.length} tests passed (${res.ms} ms)`,
     );
   }
+}
+
+async function main() {
+  const t0 = Date.now();
+  const all = kata.treeIds();
+  const ids = flags.exercise ? all.filter((id) => flags.exercise?.includes(id)) : all;
+  log(`verify: ${ids.length} exercises (${ids.join(', ')})`);
+  layout(ids);
+
+  // The static checks (tsc, prettier) and the two test runs overlap: most of a test run is
+  // waiting (workers, sockets, timeouts), and the suite holds on a loaded machine (README).
+  await Promise.all([staticChecks(), testRuns(ids)]);
+
+  // One after the other: run side by side, the fixtures' 8 jest workers and the tooling's
+  // programs slowed each other down more than they overlapped (68 s against 62 s in all).
+  await fixtureRuns(ids);
+  await toolingRun();
 
   log('');
   if (failures.length > 0) {
