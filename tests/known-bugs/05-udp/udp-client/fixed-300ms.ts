@@ -2,7 +2,7 @@
  * Known bug: ignores `timeoutMs`: every attempt waits 300 ms, whatever was asked (a value that
  * "worked" while testing by hand). Infinity still starts no timer.
  *
- * @catches waits timeoutMs for each attempt
+ * @catches waits timeoutMs for each attempt: 4 × 25 ms
  */
 import * as dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';

@@ -67,12 +67,11 @@ class IteratingServer implements UdpEchoServer {
 }
 
 export function startUdpEchoServer(options: UdpEchoServerOptions = {}): Promise<UdpEchoServer> {
-  return Promise.resolve()
-    .then(() => {
-      const { port = 0 } = options;
-      if (!(Number.isSafeInteger(port) && port >= 0 && port <= 0xffff)) {
-        throw new RangeError('The port must be an integer from 0 to 65535.');
-      }
-      return new IteratingServer(options.log).bind(options.host ?? '127.0.0.1', port);
-    });
+  return Promise.resolve().then(() => {
+    const { port = 0 } = options;
+    if (!(Number.isSafeInteger(port) && port >= 0 && port <= 0xffff)) {
+      throw new RangeError('The port must be an integer from 0 to 65535.');
+    }
+    return new IteratingServer(options.log).bind(options.host ?? '127.0.0.1', port);
+  });
 }
