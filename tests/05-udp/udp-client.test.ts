@@ -523,7 +523,7 @@ describe('UdpClient', () => {
   it("§4 ignores the same text sent from another address on the server's port", async () => {
     const client = await open();
     // A stranger on 127.0.0.2 (also this machine, on Linux) with the server's port number.
-    let pending: Tracked<string> | undefined;
+    const watched: { pending?: Tracked<string> } = {};
     let settledEarly: boolean | undefined;
     let strangerSent = false;
     const server = await UdpPeer.open({
@@ -539,12 +539,14 @@ describe('UdpClient', () => {
             () => false,
           );
           await pollTurn();
-          settledEarly = pending?.settled;
+          settledEarly = watched.pending?.settled;
         }
         void peer.echo(d);
       },
     });
-    pending = track(request(client, 'which address?', server.address, { timeoutMs: 2000, retries: 0 }));
+    const pending = (watched.pending = track(
+      request(client, 'which address?', server.address, { timeoutMs: 2000, retries: 0 }),
+    ));
     const result = await within(
       settle(pending.promise),
       WAIT_MS * 3,
@@ -574,18 +576,20 @@ describe('UdpClient', () => {
     // The server holds its echo until a stranger has sent the same text from another port and the
     // client has read it (a poll turn later). A request settled by then believed the stranger.
     let settledEarly: boolean | undefined;
-    let pending: Tracked<string> | undefined;
+    const watched: { pending?: Tracked<string> } = {};
     const server = await UdpPeer.open({
       name: 'the fake server',
       onMessage: async (d, peer) => {
         if (peer.received.length > 1) return void peer.echo(d); // a resend
         await stranger.echo(d);
         await pollTurn();
-        settledEarly = pending?.settled;
+        settledEarly = watched.pending?.settled;
         void peer.echo(d);
       },
     });
-    pending = track(request(client, 'who answered?', server.address, { timeoutMs: 2000, retries: 0 }));
+    const pending = (watched.pending = track(
+      request(client, 'who answered?', server.address, { timeoutMs: 2000, retries: 0 }),
+    ));
     const result = await within(
       settle(pending.promise),
       WAIT_MS * 3,
