@@ -43,9 +43,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
-function checkPort(port: unknown, name: string, min: number): void {
+function checkPort(port: unknown, min: number): void {
   if (!Number.isInteger(port) || (port as number) < min || (port as number) > 65_535) {
-    throw new RangeError(`\`${name}\` must be an integer from ${min} to 65535, got ${String(port)}.`);
+    throw new RangeError(`The port must be an integer from ${min} to 65535, got ${String(port)}.`);
   }
 }
 
@@ -74,7 +74,7 @@ export class UdpClient {
   static async open(options: UdpClientOptions = {}): Promise<UdpClient> {
     const { host = '127.0.0.1', port = 0 } = options;
     // dgram's bind() does not check the port: it would bind 70000 as 4464 and -1 as 65535.
-    checkPort(port, 'port', 0);
+    checkPort(port, 0);
     const socket = dgram.createSocket('udp4');
     const client = new UdpClient(socket);
     await new Promise<void>((resolve, reject) => {
@@ -98,7 +98,7 @@ export class UdpClient {
     const { timeoutMs = 500, retries = 3 } = options;
     if (typeof message !== 'string')
       throw new TypeError(`\`message\` must be a string, got ${typeof message}.`);
-    checkPort(server?.port, 'server.port', 1);
+    checkPort(server.port, 1); // no server: TypeError
     if (!Number.isInteger(retries) || retries < 0) {
       throw new RangeError(`\`retries\` must be an integer ≥ 0, got ${String(retries)}.`);
     }

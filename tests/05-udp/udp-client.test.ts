@@ -856,6 +856,14 @@ describe('UdpClient', () => {
       'message',
       'TypeError',
     );
+    checkBadArgument(
+      await refusal(() =>
+        client.request([104, 105] as unknown as string, nowhere, { timeoutMs: 50, retries: 0 }),
+      ),
+      '`request([104, 105], …)` (bytes, not a string)',
+      'message',
+      'TypeError',
+    );
     for (const retries of [-1, 1.5]) {
       checkBadArgument(
         await refusal(() => client.request('x', nowhere, { timeoutMs: 50, retries })),
