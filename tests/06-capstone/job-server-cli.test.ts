@@ -13,7 +13,7 @@ const TEST_MS = 20_000;
 
 describe('job-server CLI', () => {
   it(
-    'prints `Server started on HOST:PORT`, answers a job on that port and exits 0 on SIGTERM',
+    '§13 prints `Server started on HOST:PORT`, answers a job on that port and exits 0 on SIGTERM',
     async () => {
       const cli = new ChildCli('job-server', ['--port', '0', '--workers', '1']);
       const [, host, portText] = await cli.waitForLine(
@@ -44,7 +44,7 @@ describe('job-server CLI', () => {
   );
 
   it(
-    'exits 1 with one line on stderr when the port is in use',
+    '§13 exits 1 with one line on stderr when the port is in use',
     async () => {
       const other = await startTestServer();
       const cli = new ChildCli('job-server', ['--port', String(other.port), '--workers', '1']);
