@@ -18,7 +18,9 @@
  *     recursion `fib(n) = n < 2 ? n : fib(n-1) + fib(n-2)` (it is meant to burn CPU).
  *  §2 `sleep`: `arg` an integer from 0 to 60 000; blocks a worker for `arg` ms (`Atomics.wait` on
  *     a scratch Int32Array), then the reply's `result` is `null`.
- *  §3 `stats` is answered by the main thread at once: `completed` (jobs a worker has finished), `running` (jobs in a worker right now), `queued` (jobs waiting for a worker).
+ *  §3 `stats` is answered by the main thread at once: `completed` (jobs a worker has finished),
+ *     `running` (jobs in a worker right now), `queued` (jobs waiting for a worker). A job
+ *     accepted and not yet finished counts in `running` or `queued` from the moment it is accepted.
  *  §4 `fib` and `sleep` run in WORKER THREADS, never on the main thread: while they run, the
  *     server keeps reading requests and answering `stats`.
  *  §5 At most `workers` jobs run at once (default `os.availableParallelism()`), and up to
