@@ -106,7 +106,9 @@ export function startJobServer(options: JobServerOptions = {}): Promise<JobServe
     let request: unknown = null;
     try {
       request = JSON.parse(line);
-    } catch {}
+    } catch {
+      // not JSON: `request` stays null
+    }
     if (typeof request !== 'object' || request === null) {
       reply({ id: null, error: 'a request is one JSON object a line, like {"id":1,"job":"fib","arg":30}' });
       return;
