@@ -296,6 +296,8 @@ describe('EchoClient', () => {
     const server = await silentServer();
     const client = await connect(server.port);
     const pending = promiseFrom(() => client.request('waiting'), 'request()');
+    // Handled now, checked below: it may reject while `close()` is still closing.
+    pending.catch(() => undefined);
     const closed = await within(
       settle(client.close()),
       WAIT_MS,
