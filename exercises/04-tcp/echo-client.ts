@@ -11,7 +11,7 @@
  *     and `port`, and resolves with a client once connected. A refused connection → it rejects
  *     with the socket error (code `ECONNREFUSED`).
  *  §2 `timeoutMs` that is not a number, or is NaN → `connect()` rejects with a TypeError or a
- *     RangeError (no synchronous throw).
+ *     RangeError whose message names `timeoutMs` (no synchronous throw).
  *  §3 `request(message)` sends the message as UTF-8 followed by one `\n`, and resolves with the
  *     next whole line received, decoded as UTF-8, without its `\n`, however the reply is cut into
  *     chunks (one byte at a time, or inside a multi-byte character). Only `\n` ends a line.
@@ -19,8 +19,8 @@
  *     still waiting, so they resolve in the order they were sent, even when one chunk holds
  *     several lines. A line received while no request waits does not break the client (it is
  *     dropped, or it answers the next request).
- *  §5 A message containing `\n` → the returned promise rejects with a RangeError, and nothing is
- *     sent: the client stays usable.
+ *  §5 A message containing `\n` → the returned promise rejects with a RangeError whose message
+ *     contains "newline", and nothing is sent: the client stays usable.
  *  §6 No reply within `timeoutMs` ms of the request → it rejects with an Error whose message
  *     contains "timed out", and the client closes its connection (a late reply would otherwise
  *     answer the next request). Only a request waits: an idle client never times out. A

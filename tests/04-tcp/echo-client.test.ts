@@ -192,6 +192,10 @@ describe('EchoClient', () => {
       'A `\\n` inside the message would make two requests on the wire.',
     );
     checkBadArgument(error, "`request('two\\nlines')`", 'message', 'RangeError');
+    check(
+      /newline/i.test(error.message),
+      `Expected the RangeError's message to say "newline" (why the message is refused), got ${show(error.message)}.`,
+    );
     const reply = await request(client, 'next', 'The rejected message must not have been sent.');
     check(
       reply === 'next',
@@ -408,7 +412,7 @@ describe('EchoClient', () => {
     await closedByClient(socket, 'the server to see the connection closed after `close()`');
   });
 
-  it('§2 refuses a bad `timeoutMs` by rejecting with a TypeError or RangeError', async () => {
+  it('§2 refuses a bad `timeoutMs` by rejecting with a TypeError or RangeError that names it', async () => {
     const port = await freePort(); // nothing listens: a call that is not refused fails by ECONNREFUSED
     for (const timeoutMs of [NaN, '100' as unknown as number]) {
       const call = `\`EchoClient.connect({ port, timeoutMs: ${show(timeoutMs).slice(1, -1)} })\``;
@@ -418,6 +422,10 @@ describe('EchoClient', () => {
         'Check `timeoutMs` first and reject: `setTimeout()` would fire at once for NaN or a string.',
       );
       checkBadArgument(error, call, 'timeoutMs');
+      check(
+        error.message.includes('timeoutMs'),
+        `Expected the message of ${call}'s ${error.name} to name \`timeoutMs\`, got ${show(error.message)}.`,
+      );
     }
   });
 });
