@@ -41,12 +41,9 @@ const CONTRACT_PENDING = new Set([
   '01-threads/thread',
   '02-locks/async-mutex',
   '02-locks/mutex',
-  '03-semaphores/bounded-queue',
-  '03-semaphores/limit',
   '03-semaphores/semaphore',
   '05-udp/udp-client',
   '05-udp/udp-echo-server',
-  '06-capstone/job-server',
 ]);
 
 const { values: flags } = parseArgs({
