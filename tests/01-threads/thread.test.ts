@@ -1,15 +1,14 @@
 // Tests for exercises/01-threads/thread.ts: Python's `threading.Thread` on worker threads.
 // The student's `Thread` starts its own workers; they load tests/fixtures/thread-targets.ts.
 import * as path from 'node:path';
-import { types } from 'node:util';
 import { threadId as testThreadId } from 'node:worker_threads';
 import { Thread } from '@kata/01-threads/thread';
-import { check, checkBadArgument, refusal, settle, show, waitUntil, within } from '../helpers/assert';
+import { check, checkBadArgument, isErrorLike, refusal, settle, show, waitUntil, within } from '../helpers/assert';
 import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
 
 const TARGETS = path.join(__dirname, '..', 'fixtures', 'thread-targets.ts');
-/** An Error from any realm: errors made by Node itself are not `instanceof` jest's `Error`. */
-const isError = (e: unknown): e is Error => types.isNativeError(e) || e instanceof Error;
+/** An Error from any realm: one cloned from a worker is not `instanceof` jest's `Error`. */
+const isError = isErrorLike;
 type Targets = typeof import('../fixtures/thread-targets');
 const JOIN_MS = 4000;
 /** Once the thread's worker has exited, `join()` has this long to settle. */
@@ -86,7 +85,7 @@ async function changed(
 }
 
 describe('Thread', () => {
-  it('start() runs the target and join() resolves with its return value', async () => {
+  it('§3 §4 start() runs the target and join() resolves with its return value', async () => {
     const t = thread('add', 40, 2);
     t.start();
     const r = await joined(t, 'after `add(40, 2)` returned');
@@ -101,7 +100,7 @@ describe('Thread', () => {
     );
   });
 
-  it('calls the target with no arguments when `args` is left out', async () => {
+  it('§2 calls the target with no arguments when `args` is left out', async () => {
     const t = new Thread({ module: TARGETS, exportName: 'countArgs' });
     onCleanup(() =>
       waitUntil(() => liveWorkers().size === 0, JOIN_MS, 'the thread’s worker to exit').catch(() => {}),
@@ -116,7 +115,7 @@ describe('Thread', () => {
     );
   });
 
-  it('join() resolves with the awaited value of an async target, run in another thread', async () => {
+  it('§3 §4 join() resolves with the awaited value of an async target, run in another thread', async () => {
     const t = thread('describeLater', 5);
     t.start();
     const r = await joined(t, 'after the async target resolved');
@@ -133,7 +132,7 @@ describe('Thread', () => {
     );
   });
 
-  it('two started threads run at the same time', async () => {
+  it('§3 two started threads run at the same time', async () => {
     // Each target counts itself in and waits (up to 3 s) to see the other: only two threads
     // running at once can both see each other.
     const cells = new Int32Array(new SharedArrayBuffer(4));
@@ -155,7 +154,7 @@ describe('Thread', () => {
     );
   });
 
-  it('join() rejects with the original message when the target throws or rejects', async () => {
+  it('§5 join() rejects with the original message when the target throws or rejects', async () => {
     const sync = thread('fail', 'boom: the sync target threw');
     const async = thread('failLater', 'boom: the async target rejected');
     sync.start();
@@ -172,12 +171,12 @@ describe('Thread', () => {
       check(
         isError(r.error) && r.error.message.includes(message),
         `Expected \`join()\` to reject with an Error whose message contains '${message}', got ${show(r.error)}. ` +
-          'Catch the error in the worker, post its message as plain data, and reject with a new Error.',
+          'Catch the error in the worker, post it (or its message) back, and reject `join()` with an Error.',
       );
     }
   });
 
-  it('join() rejects, never hangs, when the target calls process.exit()', async () => {
+  it('§6 join() rejects, never hangs, when the target calls process.exit()', async () => {
     const t = thread('exitEarly', 3);
     t.start();
     const r = await joined(t, 'after the worker called `process.exit(3)`');
@@ -187,7 +186,7 @@ describe('Thread', () => {
     );
   });
 
-  it('join() rejects, never hangs, when the worker exits without a result', async () => {
+  it('§6 join() rejects, never hangs, when the worker exits without a result', async () => {
     // The target's promise never settles and nothing keeps the worker's event loop alive.
     const t = thread('neverSettles');
     t.start();
@@ -202,7 +201,7 @@ describe('Thread', () => {
     );
   });
 
-  it('join() rejects, never hangs, when the worker crashes', async () => {
+  it('§6 join() rejects, never hangs, when the worker crashes', async () => {
     const t = thread('crashLater', 'crash: uncaught in a timer');
     t.start();
     const r = await joined(t, 'after an uncaught exception ended the worker');
@@ -212,7 +211,7 @@ describe('Thread', () => {
     );
   });
 
-  it('join() rejects, never hangs, when the return value cannot be cloned', async () => {
+  it('§6 join() rejects, never hangs, when the return value cannot be cloned', async () => {
     const t = thread('returnsFunction');
     t.start();
     const r = await joined(
@@ -226,7 +225,7 @@ describe('Thread', () => {
     );
   });
 
-  it('join() may be called many times and resolves with the same value', async () => {
+  it('§4 join() may be called many times and resolves with the same value', async () => {
     const t = thread('describeLater', 7);
     t.start();
     const first = t.join();
@@ -247,7 +246,7 @@ describe('Thread', () => {
     );
   });
 
-  it('start() a second time throws an Error mentioning "already started"', async () => {
+  it('§8 start() a second time throws an Error mentioning "already started"', async () => {
     const t = thread('add', 1, 2);
     t.start();
     let error: unknown;
@@ -266,7 +265,7 @@ describe('Thread', () => {
     );
   });
 
-  it('join() before start() rejects mentioning "not started"', async () => {
+  it('§9 join() before start() rejects mentioning "not started"', async () => {
     const t = thread('add', 1, 2);
     let promise: Promise<unknown> | undefined;
     try {
@@ -284,7 +283,7 @@ describe('Thread', () => {
     );
   });
 
-  it('isAlive is false before start(), true while the target runs, false once join() settles', async () => {
+  it('§10 isAlive is false before start(), true while the target runs, false once join() settles', async () => {
     // [0]: the test stores 1 to release the target; [1]: the target stores 1 once it runs.
     const cells = new Int32Array(new SharedArrayBuffer(8));
     const release = () => {
@@ -312,7 +311,7 @@ describe('Thread', () => {
     );
   });
 
-  it('isAlive is false once join() has rejected', async () => {
+  it('§10 isAlive is false once join() has rejected', async () => {
     const t = thread('fail', 'boom');
     t.start();
     const r = await joined(t, 'after the target threw');
@@ -323,7 +322,7 @@ describe('Thread', () => {
     );
   });
 
-  it('the worker is gone when join() settles', async () => {
+  it('§7 the worker is gone when join() settles', async () => {
     // The target ticks cells[0] every millisecond from an unref'd interval and leaves a 300 ms
     // timer behind. Once join() has settled no tick may arrive: the thread must have exited.
     const cells = new Int32Array(new SharedArrayBuffer(4));
@@ -344,7 +343,7 @@ describe('Thread', () => {
     );
   });
 
-  it('the constructor refuses bad options with a TypeError that names them', async () => {
+  it('§1 the constructor refuses bad options with a TypeError', async () => {
     const bad: [string, object][] = [
       ['module', { module: '', exportName: 'add', args: [] }],
       ['module', { module: 42, exportName: 'add', args: [] }],
