@@ -251,14 +251,19 @@ describe('parallelMap', () => {
         // Checking every item first is as correct as failing late, so the task need not run: show
         // instead that the same call without the bad item works.
         const good = await mapped(
-          parallelMap(items(buffer).filter((item) => typeof item !== 'function'), task(exportName), {
-            concurrency: 1,
-          }),
+          parallelMap(
+            items(buffer).filter((item) => typeof item !== 'function'),
+            task(exportName),
+            {
+              concurrency: 1,
+            },
+          ),
           'for the same items without the bad one',
         );
         check(
           good.ok && good.value.length === 2 && good.value.every((v) => v === 'ran'),
-          () => `Expected \`['ran', 'ran']\` for two good items, got ${show(good.ok ? good.value : good.error)}.`,
+          () =>
+            `Expected \`['ran', 'ran']\` for two good items, got ${show(good.ok ? good.value : good.error)}.`,
         );
       }
       const r = await within(

@@ -3,7 +3,16 @@
 import * as path from 'node:path';
 import { threadId as testThreadId } from 'node:worker_threads';
 import { Thread } from '@kata/01-threads/thread';
-import { check, checkBadArgument, isErrorLike, refusal, settle, show, waitUntil, within } from '../helpers/assert';
+import {
+  check,
+  checkBadArgument,
+  isErrorLike,
+  refusal,
+  settle,
+  show,
+  waitUntil,
+  within,
+} from '../helpers/assert';
 import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
 
 const TARGETS = path.join(__dirname, '..', 'fixtures', 'thread-targets.ts');
