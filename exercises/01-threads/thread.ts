@@ -34,7 +34,8 @@
  *  §5 When the target throws or rejects, `join()` rejects with an Error whose message contains
  *     the target's error message.
  *  §6 When the worker ends without a result (`process.exit()`, an uncaught crash, a promise that
- *     never settles, a value `postMessage` cannot clone), `join()` rejects: it never hangs.
+ *     never settles, a value `postMessage` cannot clone), `join()` rejects with an Error whose
+ *     message is not empty: it never hangs.
  *  §7 By the time `join()` settles, the worker has exited (nothing the target left running goes on).
  *  §8 A second `start()` throws an Error whose message mentions "already started".
  *  §9 `join()` before `start()` returns a promise that rejects with an Error mentioning "not started".

@@ -93,6 +93,15 @@ async function changed(
   check(outcome !== 'timed-out', `Timed out after ${ms} ms waiting for ${what}.`);
 }
 
+/** §6: a rejection for a worker that ended without a result is an Error with a message. */
+function checkSaysWhy(error: unknown): void {
+  check(
+    isError(error) && error.message.length > 0,
+    `Expected \`join()\` to reject with an Error whose message is not empty, got ${show(error)}. ` +
+      'Reject with `new Error(…)` saying what happened, e.g. the exit code.',
+  );
+}
+
 describe('Thread', () => {
   it('§3 §4 start() runs the target and join() resolves with its return value', async () => {
     const t = thread('add', 40, 2);
@@ -193,6 +202,7 @@ describe('Thread', () => {
       !r.ok,
       `Expected \`join()\` to reject when the worker exits early, it resolved with ${show(r.ok && r.value)}.`,
     );
+    checkSaysWhy(r.error);
   });
 
   it('§6 join() rejects, never hangs, when the worker exits without a result', async () => {
@@ -208,6 +218,7 @@ describe('Thread', () => {
       !r.ok,
       `Expected \`join()\` to reject when no result came, it resolved with ${show(r.ok && r.value)}.`,
     );
+    checkSaysWhy(r.error);
   });
 
   it('§6 join() rejects, never hangs, when the worker crashes', async () => {
@@ -218,6 +229,7 @@ describe('Thread', () => {
       !r.ok,
       `Expected \`join()\` to reject when the worker crashed, it resolved with ${show(r.ok && r.value)}.`,
     );
+    checkSaysWhy(r.error);
   });
 
   it('§6 join() rejects, never hangs, when the return value cannot be cloned', async () => {
@@ -232,6 +244,7 @@ describe('Thread', () => {
       !r.ok,
       `Expected \`join()\` to reject for an uncloneable value, it resolved with ${show(r.ok && r.value)}.`,
     );
+    checkSaysWhy(r.error);
   });
 
   it('§4 join() may be called many times and resolves with the same value', async () => {

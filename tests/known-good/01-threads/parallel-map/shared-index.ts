@@ -23,7 +23,7 @@ export function parallelMap<T, R>(
 ): Promise<R[]> {
   const { concurrency = availableParallelism() } = options;
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
-    return Promise.reject(new RangeError(`concurrency: expected an integer >= 1, got ${concurrency}`));
+    return Promise.reject(new RangeError(`expected an integer >= 1, got ${concurrency}`));
   }
   if (items.length === 0) return Promise.resolve([]);
   const counter = new Int32Array(new SharedArrayBuffer(4));
