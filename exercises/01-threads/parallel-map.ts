@@ -37,8 +37,8 @@
  *  §7 A task that throws or rejects makes the call reject with an Error whose message contains the
  *     item's index and the task's message, like `item 3: <message>`.
  *  §8 The call rejects with an Error, and never hangs, when a task ends its worker thread
- *     (`process.exit()`), when a result cannot be sent back, or when an item cannot be sent to a
- *     worker (a function).
+ *     (`process.exit()`, an uncaught exception), when a result cannot be sent back, or when an
+ *     item cannot be sent to a worker (a function).
  *  §9 When the call rejects, every worker it started is terminated (none goes on running a task).
  */
 

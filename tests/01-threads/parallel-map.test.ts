@@ -228,6 +228,15 @@ describe('parallelMap', () => {
       hint: "Listen for each worker's `exit` event: a worker that exits while it holds an item fails the call.",
     },
     {
+      what: 'a task that crashes its worker thread (an uncaught exception from a timer on item 1)',
+      items: (buffer) => [false, true, false].map((crash) => ({ buffer, crash })),
+      exportName: 'crashOn',
+      mustRun: true,
+      hint:
+        "Listen for each worker's `error` event (without a listener it crashes the caller) and its `exit` event: " +
+        'a worker that dies while it holds an item fails the call.',
+    },
+    {
       what: 'a task whose result cannot be sent back (it returns a function)',
       items: (buffer) => [{ buffer }, { buffer }],
       exportName: 'unsendable',
