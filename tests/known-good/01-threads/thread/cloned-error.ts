@@ -71,8 +71,8 @@ if (!isMainThread && workerData?.[KEY]) {
     args: unknown[];
   };
   const port = parentPort!;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   Promise.resolve()
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     .then(() => require(module)[exportName](...args))
     .then(
       (value: unknown) => {
