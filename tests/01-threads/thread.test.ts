@@ -19,7 +19,8 @@ const TARGETS = path.join(__dirname, '..', 'fixtures', 'thread-targets.ts');
 /** An Error from any realm: one cloned from a worker is not `instanceof` jest's `Error`. */
 const isError = isErrorLike;
 type Targets = typeof import('../fixtures/thread-targets');
-const JOIN_MS = 4000;
+/** A generous bound: a worker started with tsx takes ~0.2 s alone, and many times that on a loaded machine. */
+const JOIN_MS = 7000;
 /** Once the thread's worker has exited, `join()` has this long to settle. */
 const AFTER_EXIT_MS = 1000;
 
