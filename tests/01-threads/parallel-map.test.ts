@@ -119,20 +119,20 @@ describe('parallelMap', () => {
     );
   });
 
-  it('§1 §2 §3 reuses its workers: 20 items at concurrency 2 run on at most 2 threads', async () => {
-    const items = Array.from({ length: 20 }, (_, i) => i);
+  it('§1 §2 §3 reuses its workers: 8 items at concurrency 2 run on at most 2 threads', async () => {
+    const items = Array.from({ length: 8 }, (_, i) => i);
     const r = await mapped(
       parallelMap<number, { item: number; threadId: number; argCount: number }>(items, task('whoRuns'), {
         concurrency: 2,
       }),
-      'for 20 items',
+      'for 8 items',
     );
     check(
       r.ok,
       () => `Expected \`parallelMap()\` to resolve, it rejected: ${show(r.ok || r.error.message)}.`,
     );
     check(
-      r.value.length === 20 && r.value.every((v, i) => v?.item === i),
+      r.value.length === 8 && r.value.every((v, i) => v?.item === i),
       `Expected each result to be the task's value for its item, got ${show(r.value)}.`,
     );
     check(
@@ -146,7 +146,7 @@ describe('parallelMap', () => {
     );
     check(
       threads.length <= 2,
-      `Expected at most 2 worker threads for 20 items at \`concurrency: 2\`, the tasks ran on ${threads.length} ` +
+      `Expected at most 2 worker threads for 8 items at \`concurrency: 2\`, the tasks ran on ${threads.length} ` +
         `(threadIds ${show(threads)}). Keep each worker and post it the next item; do not start one per item.`,
     );
   });
