@@ -40,8 +40,6 @@ const CONTRACT_PENDING = new Set([
   '02-locks/async-mutex',
   '02-locks/mutex',
   '03-semaphores/semaphore',
-  '05-udp/udp-client',
-  '05-udp/udp-echo-server',
 ]);
 
 const { values: flags } = parseArgs({
