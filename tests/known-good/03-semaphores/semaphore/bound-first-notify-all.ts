@@ -51,7 +51,8 @@ export class Semaphore {
   }
 
   acquire(timeoutMs?: number): boolean {
-    if (Number.isNaN(timeoutMs)) throw new RangeError('The value of "timeoutMs" is out of range. Received NaN');
+    if (Number.isNaN(timeoutMs))
+      throw new RangeError('The value of "timeoutMs" is out of range. Received NaN');
     const end = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     while (!this.tryAcquire()) {
       const left = end - Date.now();

@@ -34,7 +34,12 @@ export class Semaphore {
     if (Object.prototype.toString.call(buffer) !== '[object SharedArrayBuffer]') {
       throw new TypeError('attach() needs the SharedArrayBuffer of a Semaphore');
     }
-    if (typeof byteOffset !== 'number' || byteOffset < 0 || byteOffset % 4 !== 0 || byteOffset + BYTES > buffer.byteLength) {
+    if (
+      typeof byteOffset !== 'number' ||
+      byteOffset < 0 ||
+      byteOffset % 4 !== 0 ||
+      byteOffset + BYTES > buffer.byteLength
+    ) {
       throw new RangeError(`no Semaphore fits at offset ${byteOffset} of a ${buffer.byteLength}-byte buffer`);
     }
     attaching = { buffer, byteOffset };
