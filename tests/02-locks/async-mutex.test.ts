@@ -47,7 +47,7 @@ describe('AsyncMutex', () => {
     );
   });
 
-  it('§2 a second acquire() waits until the holder releases', async () => {
+  it('§1 §2 a second acquire() waits until the holder releases', async () => {
     const mutex = new AsyncMutex();
     const release = await acquire(mutex);
     const second = track(promiseFrom(() => mutex.acquire(), 'acquire()'));
@@ -128,7 +128,7 @@ describe('AsyncMutex', () => {
     );
   });
 
-  it('§4 calling release twice lets only one waiter in', async () => {
+  it('§1 §4 calling release twice lets only one waiter in', async () => {
     const mutex = new AsyncMutex();
     const release = await acquire(mutex);
     const b = track(promiseFrom(() => mutex.acquire(), 'acquire()'));
@@ -159,7 +159,7 @@ describe('AsyncMutex', () => {
     releaseLast();
   });
 
-  it('§4 a stale release does not unlock a later holder', async () => {
+  it('§1 §4 a stale release does not unlock a later holder', async () => {
     const mutex = new AsyncMutex();
     const first = await acquire(mutex);
     first();
@@ -221,7 +221,7 @@ describe('AsyncMutex', () => {
     check(mutex.isLocked() === false, 'Expected the mutex to be unlocked after `runExclusive(fn)` settled.');
   });
 
-  it('§5 runExclusive(fn) rejects with the error and releases when fn throws or rejects', async () => {
+  it('§1 §5 runExclusive(fn) rejects with the error and releases when fn throws or rejects', async () => {
     const mutex = new AsyncMutex();
     const thrownError = new Error('thrown inside fn');
     const rejectedError = new Error('rejected by fn');

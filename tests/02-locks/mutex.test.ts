@@ -82,7 +82,7 @@ describe('Mutex', () => {
       );
     });
 
-    it('§7 release() frees the lock for the next tryAcquire()', () => {
+    it('§3 §7 release() frees the lock for the next tryAcquire()', () => {
       const got = value('tryAfterRelease', '`acquire()`, `release()`, `tryAcquire()`');
       check(
         got === true,

@@ -140,7 +140,7 @@ describe('Semaphore', () => {
     }
   });
 
-  it('§2 §3 attach() refuses what is not a Semaphore’s buffer and byteOffset: TypeError, RangeError', async () => {
+  it('§2 §3 §4 attach() refuses what is not a Semaphore’s buffer and byteOffset: TypeError, RangeError', async () => {
     const sem = new Semaphore(1);
     const again = Semaphore.attach(sem.buffer, sem.byteOffset);
     check(
@@ -227,7 +227,7 @@ describe('Semaphore', () => {
     );
   });
 
-  it('§5 §9 release() gives a permit back for the next tryAcquire()', () => {
+  it('§4 §5 §9 release() gives a permit back for the next tryAcquire()', () => {
     const sem = new Semaphore(1);
     drain(sem, 1);
     sem.release();
@@ -242,7 +242,7 @@ describe('Semaphore', () => {
     );
   });
 
-  it('§9 release() beyond the initial permits throws RangeError and changes nothing', () => {
+  it('§4 §9 release() beyond the initial permits throws RangeError and changes nothing', () => {
     const sem = new Semaphore(2);
     drain(sem, 1);
     sem.release();
@@ -264,7 +264,7 @@ describe('Semaphore', () => {
     );
   });
 
-  it('§2 §9 an attached handle shares the bound: it cannot release beyond the initial permits either', () => {
+  it('§2 §4 §9 an attached handle shares the bound: it cannot release beyond the initial permits either', () => {
     const sem = new Semaphore(2);
     drain(sem, 1);
     const other = Semaphore.attach(sem.buffer, sem.byteOffset);
@@ -390,7 +390,7 @@ describe('Semaphore', () => {
       };
     }
 
-    it('§2 attach() in a worker sees the same count, and each side sees the other’s changes', () => {
+    it('§2 §4 §5 attach() in a worker sees the same count, and each side sees the other’s changes', () => {
       if (Atomics.load(board, SLOT.started) === 0) throw failure ?? new Error('The worker never attached.');
       const seen = Atomics.load(board, SLOT.attachSeen);
       check(
@@ -450,7 +450,7 @@ describe('Semaphore', () => {
   });
 
   it(
-    '§7 with 2 permits, 2 workers are inside at once',
+    '§4 §5 §7 with 2 permits, 2 workers are inside at once',
     async () => {
       const sem = new Semaphore(2);
       const board = newBoard();
@@ -499,7 +499,7 @@ describe('Semaphore', () => {
   );
 
   it(
-    '§7 never lets k + 1 in under contention (2 permits: the test holds one, 3 workers race for the other)',
+    '§4 §7 never lets k + 1 in under contention (2 permits: the test holds one, 3 workers race for the other)',
     async () => {
       const sem = new Semaphore(2);
       // The test holds one permit, so the workers race for the last one: where "check, then
@@ -525,17 +525,13 @@ describe('Semaphore', () => {
           'is free: does `release()` wake a waiter with Atomics.notify?',
         runs,
       );
-      const wins = await Promise.all(runs);
+      await Promise.all(runs);
       const max = Atomics.load(board, SLOT.maxInside);
       check(
         max <= 1,
         `Expected at most 1 worker inside at once (2 permits, 1 held by the test), but ${max} were inside together: ` +
           `${max + 1} holders of 2 permits. Taking a permit must be ONE atomic step (Atomics.compareExchange in a ` +
           'loop), not a load followed by a decrement.',
-      );
-      check(
-        wins.every((n) => n > 0),
-        `Expected every worker to get the free permit at some point, but they got it ${show(wins)} times.`,
       );
       sem.release();
       const after = sem.available;
@@ -545,7 +541,7 @@ describe('Semaphore', () => {
   );
 
   it(
-    '§8 a worker blocked in acquire() sleeps (almost no CPU, no polling)',
+    '§6 §8 a worker blocked in acquire() sleeps (almost no CPU, no polling)',
     async () => {
       const sem = new Semaphore(1);
       drain(sem, 1);

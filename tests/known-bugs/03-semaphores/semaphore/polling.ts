@@ -3,8 +3,8 @@
  * blocked `acquire()` naps 25 ms at a time in Atomics.wait and looks again: it uses almost no CPU
  * and gets a permit soon after a release, but nothing ever wakes it.
  *
- * @catches §8 a worker blocked in acquire() sleeps
- * @catches §8 release() wakes a blocked acquire() promptly
+ * @catches a worker blocked in acquire() sleeps
+ * @catches release() wakes a blocked acquire() promptly
  */
 const COUNT = 0;
 const BOUND = 1;
