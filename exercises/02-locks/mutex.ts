@@ -18,7 +18,7 @@
  *     SharedArrayBuffer, 0). The lock is the one Int32 at `byteOffset`, and it touches no other
  *     byte: 0 is unlocked, any other value locked. Mutex objects over the same buffer and offset
  *     are the same lock; locks at other offsets are independent.
- *  §2 A `buffer` that is not a SharedArrayBuffer → TypeError; a `byteOffset` that is negative, not
+ *  §2 A `buffer` that is not a SharedArrayBuffer → a TypeError that says why; a `byteOffset` that is negative, not
  *     a multiple of 4, or leaves no room for an Int32 → RangeError.
  *  §3 `tryAcquire()` takes a free lock and returns true; while it is held (by any thread or
  *     handle) it returns false at once.

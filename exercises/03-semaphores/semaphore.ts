@@ -26,7 +26,8 @@
  *  §2 `Semaphore.attach(buffer, byteOffset?)` (default offset 0) is a handle on the semaphore
  *     whose `buffer` and `byteOffset` it is given, in this worker or another: every handle shares
  *     the count and the bound, and sees the others' changes.
- *  §3 `attach()` refuses a `buffer` that is not a SharedArrayBuffer with a TypeError, and a
+ *  §3 `attach()` refuses a `buffer` that is not a SharedArrayBuffer with a TypeError that says
+ *     why, and a
  *     `byteOffset` that is negative, not a multiple of 4, or leaves no room in `buffer` for the
  *     semaphore's state with a RangeError.
  *  §4 `available` is the number of permits free now.

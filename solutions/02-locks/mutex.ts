@@ -20,18 +20,11 @@ export class Mutex {
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new TypeError('`buffer` must be a SharedArrayBuffer: workers only share those.');
     }
-    if (
-      !Number.isInteger(byteOffset / 4) || // NaN, 1.5 and 2 all fail
-      byteOffset < 0 ||
-      byteOffset + 4 > buffer.byteLength
-    ) {
-      throw new RangeError(
-        `\`byteOffset\` must be a multiple of 4 with room for one Int32 in a buffer of ${buffer.byteLength} bytes; got ${byteOffset}.`,
-      );
-    }
+    // Int32Array throws the RangeError itself for an offset that is negative, not a multiple of
+    // 4, or leaves no room for one Int32.
+    this.cell = new Int32Array(buffer, byteOffset, 1);
     this.buffer = buffer;
     this.byteOffset = byteOffset;
-    this.cell = new Int32Array(buffer, byteOffset, 1);
   }
 
   /** Takes the lock if it is free; never waits. */

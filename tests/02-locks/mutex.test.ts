@@ -169,6 +169,10 @@ describe('Mutex', () => {
     it('§2 rejects bad arguments: TypeError for a non-shared buffer, RangeError for a bad offset', () => {
       const notShared = error('notShared', '`new Mutex(new ArrayBuffer(4))`', 'a TypeError');
       checkBadArgument(notShared, '`new Mutex(new ArrayBuffer(4))`', 'buffer', 'TypeError');
+      check(
+        notShared.message.trim().length > 0,
+        'Expected the TypeError of `new Mutex(new ArrayBuffer(4))` to say what is wrong, got an empty message.',
+      );
       const mis = error('misaligned', '`new Mutex(buf, 2)`', 'a RangeError');
       checkBadArgument(mis, '`new Mutex(buf, 2)` (not a multiple of 4)', 'byteOffset', 'RangeError');
       for (const [name, offset] of [

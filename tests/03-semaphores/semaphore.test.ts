@@ -147,11 +147,13 @@ describe('Semaphore', () => {
       again.available === 1,
       `Expected \`attach(buffer, byteOffset)\` to see 1 permit, got ${show(again.available)}.`,
     );
-    checkBadArgument(
-      await refusal(() => Semaphore.attach(new ArrayBuffer(64) as unknown as SharedArrayBuffer)),
-      '`Semaphore.attach(new ArrayBuffer(64))`',
-      'buffer',
-      'TypeError',
+    const notShared = await refusal(() =>
+      Semaphore.attach(new ArrayBuffer(64) as unknown as SharedArrayBuffer),
+    );
+    checkBadArgument(notShared, '`Semaphore.attach(new ArrayBuffer(64))`', 'buffer', 'TypeError');
+    check(
+      String((notShared as Error).message).trim().length > 0,
+      'Expected the TypeError of `Semaphore.attach(new ArrayBuffer(64))` to say what is wrong, got an empty message.',
     );
     const end = sem.byteOffset + sem.buffer.byteLength;
     for (const byteOffset of [-4, 2, 1.5, end]) {
