@@ -236,7 +236,7 @@ describe('Mutex', () => {
               `${Atomics.load(s.board, SLOT.inside)} inside now. A worker stuck in \`acquire()\`: does \`release()\` wake waiters with Atomics.notify?`,
           }),
         );
-        let total = 0;
+        let total: number;
         try {
           total = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
         } finally {
