@@ -21,7 +21,7 @@
  * Contract (what the tests check, and nothing else):
  *  §1 `new Semaphore(permits)` starts with all `permits` available, its state in `buffer` (a
  *     SharedArrayBuffer) from `byteOffset` (an integer ≥ 0). `permits` not an integer ≥ 0 (-1,
- *     1.5, NaN, Infinity) → RangeError. Up to 2147483647 (the largest Int32) is counted exactly;
+ *     1.5, NaN, Infinity) → a RangeError that says why. Up to 2147483647 (the largest Int32) is counted exactly;
  *     a larger count is either refused with a RangeError or counted exactly (never wrapped).
  *  §2 `Semaphore.attach(buffer, byteOffset?)` (default offset 0) is a handle on the semaphore
  *     whose `buffer` and `byteOffset` it is given, in this worker or another: every handle shares
@@ -36,7 +36,7 @@
  *  §6 `acquire(timeoutMs?)` takes a free permit at once and returns true, whatever `timeoutMs`.
  *     With none free it waits: `undefined`/`Infinity` for ever; `timeoutMs` > 0 about that long,
  *     then returns false having taken nothing; 0 or less not at all (false at once).
- *     `acquire(NaN)` → RangeError, and takes nothing.
+ *     `acquire(NaN)` → a RangeError that says why, and takes nothing.
  *  §7 With k permits, k threads can hold one at once, and never more than k, however many
  *     contend.
  *  §8 A blocked `acquire()` sleeps in Atomics.wait until a `release()` wakes it with

@@ -137,6 +137,10 @@ describe('Semaphore', () => {
           'Check `Number.isInteger(permits) && permits >= 0` (NaN fails both `permits < 0` and `permits >= 0`).',
       );
       checkBadArgument(error, `\`new Semaphore(${permits})\``, 'permits', 'RangeError');
+      check(
+        error.message.trim().length > 0,
+        `Expected the RangeError of \`new Semaphore(${permits})\` to say what is wrong, got an empty message.`,
+      );
     }
   });
 
@@ -204,7 +208,12 @@ describe('Semaphore', () => {
 
   it('§6 acquire(NaN) is refused with a RangeError, and takes nothing', async () => {
     const sem = new Semaphore(1);
-    checkBadArgument(await refusal(() => sem.acquire(NaN)), '`acquire(NaN)`', 'timeoutMs', 'RangeError');
+    const nan = await refusal(() => sem.acquire(NaN));
+    checkBadArgument(nan, '`acquire(NaN)`', 'timeoutMs', 'RangeError');
+    check(
+      String((nan as Error).message).trim().length > 0,
+      'Expected the RangeError of `acquire(NaN)` to say what is wrong, got an empty message.',
+    );
     check(
       sem.available === 1,
       `Expected the refused \`acquire(NaN)\` to take no permit: \`available\` is ${show(sem.available)}.`,
