@@ -15,9 +15,9 @@ const TASKS = path.join(__dirname, '..', 'fixtures', 'semaphore-tasks.ts');
 // Worker start-up takes ~0.2 s, and seconds on a busy machine: waits that include it are long,
 // and every later wait is timed from a flag the workers raise once started.
 const STARTUP_MS = 6000;
-// The contention test races until the permit changed hands this often (a few ms on an idle
+// The contention test races until the permit changed hands this often (well under a second on an idle
 // 2-core machine), or for this long at most (a busy machine seldom runs two workers at once).
-const HANDOFFS = 2000;
+const HANDOFFS = 20_000;
 const HAMMER_MS = 2000;
 // How long a woken waiter may take to return from acquire() (a busy machine is slow to schedule it).
 const WAKE_MS = 2000;
