@@ -172,6 +172,7 @@ function makeWorkspace(dir, repo) {
  * Grades one exercise of one workspace: jest in the sandbox, results read back with their HMAC.
  * @param {{ id: string, points: number }} exercise
  * @param {{ ws: string, dir: string, canonical: string[], limitMs: number }} ctx
+ * @returns {Promise<{ result: import('./grade-output.js').ExerciseResult, tests: import('./grade-output.js').TestResult[], ms: number }>}
  */
 async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
   const base = { id: exercise.id, points: 0, max: exercise.points, passed: 0, failed: canonical.length };
@@ -216,6 +217,7 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
   const byName = new Map(reported.filter((t) => known.has(t.name)).map((t) => [t.name, t]));
   const passed = [...byName.values()].filter((t) => t.status === 'passed').length;
   const total = canonical.length;
+  /** @type {string | undefined} */
   let error;
   if (res.timedOut) error = `timeout (${limitMs / 1000} s)`;
   else if (file?.error)
@@ -223,6 +225,7 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
   else if (!file)
     error = `crashed (${res.signal ?? `exit code ${res.code}`}): ${firstLine(res.stderr)}`.trim();
   else if (byName.size === 0) error = `no tests ran: ${firstLine(file.message)}`;
+  /** @type {import('./grade-output.js').ExerciseResult} */
   const result = {
     ...base,
     points: total > 0 ? round2((exercise.points * passed) / total) : 0,

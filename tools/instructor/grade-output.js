@@ -102,6 +102,7 @@ const trimStack = (message) =>
 
 /** @param {Graded[]} results */
 function junit(results) {
+  /** @type {string[]} */
   const suites = [];
   let tests = 0;
   let failures = 0;

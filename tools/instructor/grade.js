@@ -202,7 +202,7 @@ async function main() {
       const m = /^(\d+)\/(\d+)$/.exec(flags.shard);
       const [i, n] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
       if (!(n >= 1 && i >= 1 && i <= n)) fail('--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4.');
-      repos = repos.filter((_, k) => k % n === i - 1);
+      repos = repos.filter((/** @type {string} */ _, /** @type {number} */ k) => k % n === i - 1);
     }
     const wanted = flags.exercise
       ? flags.exercise.flatMap((/** @type {string} */ n) => {
