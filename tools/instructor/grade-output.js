@@ -83,11 +83,15 @@ function csv(reports, ids) {
   return `${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }
 
+/** Characters XML 1.0 cannot hold (control characters but tab, LF and CR; U+FFFE, U+FFFF). */
+const xmlIllegal = (/** @type {number} */ c) =>
+  (c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffe || c === 0xffff;
+
 /** @param {unknown} s */
 const xml = (s) =>
-  kata
-    .stripAnsi(String(s ?? ''))
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+  [...kata.stripAnsi(String(s ?? ''))]
+    .filter((ch) => !xmlIllegal(ch.codePointAt(0) ?? 0))
+    .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
