@@ -17,7 +17,7 @@ const REPORTER = path.join(__dirname, 'grade-reporter.js');
 const OURS = ['tests', 'tools', 'bin', 'tsconfig.json', 'package.json', 'kata.json'];
 const CONFIG_FILE =
   /^(package\.json|kata\.json|tsconfig(\..*)?\.json|jest\.config\.[cm]?[jt]s|jest\.config\.json|babel\.config\.[cm]?js(on)?|\.babelrc(\..*)?|jest\.setup\.[cm]?[jt]s)$/;
-const COMPARED_DIRS = ['tests', 'tools', path.join('.github', 'classroom')];
+const COMPARED_DIRS = ['tests', 'tools', '.github'];
 const JUNK = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini', 'node_modules', '.git']);
 
 const round2 = (/** @type {number} */ x) => Math.round(x * 100) / 100;
@@ -72,8 +72,19 @@ function normalized(file) {
   }
 }
 
-/** Files under tests/, tools/, .github/classroom/ and config files that differ from ours. */
-function tamperedFiles(/** @type {string} */ repo) {
+/** @type {Map<string, string> | null} */
+let starter = null;
+
+/**
+ * Files under tests/, tools/, .github/ and root config files that differ from what the student
+ * was given: the starter repo (`npm run starter`), or, for a file the starter lacks, this repo's
+ * copy (a hand-in cloned from the full kata). Missing files count only in a full copy (one with a
+ * package.json) and only if this repo has them; a bare exercises/ hand-in is compared on what it has.
+ * @param {string} repo
+ */
+function tamperedFiles(repo) {
+  starter ??= require('./starter.js').starterFiles();
+  const given = /** @type {Map<string, string>} */ (starter);
   const rootConfig = (/** @type {string} */ dir) => {
     try {
       return fs
@@ -84,17 +95,19 @@ function tamperedFiles(/** @type {string} */ repo) {
       return [];
     }
   };
-  const paths = new Set([...rootConfig(ROOT), ...rootConfig(repo)]);
-  for (const dir of COMPARED_DIRS) {
-    for (const f of listFiles(ROOT, dir)) paths.add(f);
-    for (const f of listFiles(repo, dir)) paths.add(f);
-  }
+  const compared = (/** @type {string} */ rel) =>
+    CONFIG_FILE.test(rel) || COMPARED_DIRS.some((d) => rel.startsWith(`${d}/`));
+  const paths = new Set([...rootConfig(repo), ...[...given.keys()].filter(compared)]);
+  for (const dir of COMPARED_DIRS) for (const f of listFiles(repo, dir)) paths.add(f);
   const fullCopy = fs.existsSync(path.join(repo, 'package.json'));
+  const norm = (/** @type {string | undefined} */ t) => (t === undefined ? null : t.replace(/\r\n?/g, '\n'));
   return [...paths]
     .filter((rel) => {
       const theirs = normalized(path.join(repo, rel));
-      if (theirs === null && !fullCopy) return false;
-      return normalized(path.join(ROOT, rel)) !== theirs;
+      const ours = normalized(path.join(ROOT, rel));
+      if (theirs === null) return fullCopy && given.has(rel) && ours !== null;
+      // As handed out (the starter), or as in this repo (a hand-in cloned from the full kata).
+      return theirs !== norm(given.get(rel)) && theirs !== ours;
     })
     .sort();
 }
