@@ -15,6 +15,8 @@
 //   --save FILE             the raw results, for `npm run grade -- merge FILE…`
 //   --jobs N                exercise runs at once, over all students (default: the core count)
 //   --shard I/N             grade only every N-th repo, from the I-th (1-based)
+//   --at COMMIT|DATE        grade the commit, or the last commit before the date (deadline.js)
+//   --gradescope FILE       Gradescope results.json for one hand-in (gradescope.js)
 //   --timeout SECONDS, --exercise ID…, --keep
 //   merge FILE…             combine saved results (shards, re-grades: the latest per repo and
 //                           exercise wins) and write --csv/--junit/the summary
@@ -26,8 +28,11 @@ const kata = require('../shared/kata.js');
 const core = require('./grade-core.js');
 const out = require('./grade-output.js');
 const { sandboxed } = require('./sandbox.js');
+const { exportAt } = require('./deadline.js');
+const { gradescope } = require('./gradescope.js');
 
 const USAGE = `usage: npm run grade -- <student-repo>… [--json | --csv FILE | --junit FILE | --save FILE]
+                     [--gradescope FILE] [--at COMMIT|DATE]
                      [--jobs N] [--shard I/N] [--timeout SECONDS] [--exercise ID]… [--keep]
        npm run grade -- merge <saved.json>… [--csv FILE] [--junit FILE]`;
 
@@ -52,19 +57,28 @@ function problemOf(repo) {
  * Grades every repo, `jobs` exercise runs at a time over all of them.
  * @param {string[]} repos
  * @param {{ id: string, points: number }[]} exercises
- * @param {{ jobs: number, limitMs: number, tmp: string, canonical: Record<string, string[]> }} ctx
+ * @param {{ jobs: number, limitMs: number, tmp: string, canonical: Record<string, string[]>, at?: string }} ctx
  * @returns {Promise<Graded[]>}
  */
-async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical }) {
+async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical, at }) {
   const started = Date.now();
   const students = repos.map((arg, n) => {
-    const repo = path.resolve(arg);
-    const problem = problemOf(repo);
-    if (problem) log(`grade: ${arg}: ${problem}`);
+    let repo = path.resolve(arg);
     const dir = path.join(tmp, `student-${n}`);
+    let problem = problemOf(repo);
+    let commit;
+    if (!problem && at) {
+      const found = exportAt(repo, at, path.join(dir, 'at'));
+      if ('problem' in found) problem = found.problem;
+      else [repo, commit] = [found.dir, found.commit];
+      if (commit) log(`grade: ${arg}: grading commit ${commit} (--at ${at})`);
+      if (!problem) problem = problemOf(repo);
+    }
+    if (problem) log(`grade: ${arg}: ${problem}`);
     return {
       arg,
       repo,
+      commit,
       problem,
       dir,
       ws: problem ? '' : core.makeWorkspace(dir, repo),
@@ -118,6 +132,7 @@ async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical }) {
       tampered: s.problem ? [] : core.tamperedFiles(s.repo),
     };
     if (s.problem) report.problem = s.problem;
+    if (s.commit) report.commit = s.commit;
     return { report, graded: graded.map((g) => ({ tests: g.tests, ms: g.ms })), ms: s.ms };
   });
 }
@@ -172,6 +187,8 @@ async function main() {
         timeout: { type: 'string', default: '60' },
         jobs: { type: 'string', default: String(os.availableParallelism()) },
         shard: { type: 'string' },
+        at: { type: 'string' },
+        gradescope: { type: 'string' },
         exercise: { type: 'string', multiple: true },
         keep: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -192,7 +209,7 @@ async function main() {
   } else {
     let repos = positionals;
     if (repos.length === 0) fail('Name at least one student repository (a folder with exercises/).');
-    if (flags.json && repos.length > 1)
+    if ((flags.json || flags.gradescope) && repos.length > 1)
       fail('--json prints one object for one repo: use --csv, --junit or --save.');
     const limitS = Number(flags.timeout);
     if (!(limitS > 0)) fail('--timeout must be a number of seconds > 0.');
@@ -232,7 +249,13 @@ async function main() {
       exercises.map((e) => e.id),
       tmp,
     );
-    results = await gradeAll(repos, exercises, { jobs, limitMs: limitS * 1000, tmp, canonical });
+    results = await gradeAll(repos, exercises, {
+      jobs,
+      limitMs: limitS * 1000,
+      tmp,
+      canonical,
+      at: flags.at,
+    });
   }
 
   const reports = results.map((r) => r.report);
@@ -251,7 +274,8 @@ async function main() {
   if (flags.csv) fs.writeFileSync(flags.csv, out.csv(reports, ids));
   if (flags.junit) fs.writeFileSync(flags.junit, out.junit(results));
   if (flags.save) fs.writeFileSync(flags.save, JSON.stringify({ sandboxed: sandboxed(), results }));
-  for (const f of [flags.csv, flags.junit, flags.save]) if (f) log(`grade: wrote ${f}`);
+  if (flags.gradescope) fs.writeFileSync(flags.gradescope, JSON.stringify(gradescope(results[0]), null, 2));
+  for (const f of [flags.csv, flags.junit, flags.save, flags.gradescope]) if (f) log(`grade: wrote ${f}`);
   const wrong = reports.filter(
     (r) => r.problem || r.exercises.some((e) => /is missing$/.test(e.error ?? '')),
   );
