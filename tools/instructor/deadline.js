@@ -20,7 +20,7 @@ const git = (repo, args) => spawnSync('git', ['-C', repo, ...args], { encoding: 
 function exportAt(repo, at, dest) {
   if (git(repo, ['rev-parse', '--git-dir']).status !== 0)
     return { problem: 'not a git repository (--at needs its history)' };
-  let commit = '';
+  let commit;
   const asRev = git(repo, ['rev-parse', '--verify', '--quiet', `${at}^{commit}`]);
   if (asRev.status === 0) commit = asRev.stdout.trim();
   else if (!Number.isNaN(Date.parse(at))) {
