@@ -189,8 +189,11 @@ function makeWorkspace(dir, repo) {
  */
 async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
   const base = { id: exercise.id, points: 0, max: exercise.points, passed: 0, failed: canonical.length };
-  if (!fs.existsSync(path.join(ws, 'exercises', `${exercise.id}.ts`)))
-    return { result: { ...base, error: `exercises/${exercise.id}.ts is missing` }, tests: [], ms: 0 };
+  if (!fs.existsSync(path.join(ws, 'exercises', `${exercise.id}.ts`))) {
+    const error = `exercises/${exercise.id}.ts is missing`;
+    const tests = canonical.map((name) => ({ name, status: 'not run', ms: null, message: error }));
+    return { result: { ...base, error }, tests, ms: 0 };
+  }
   const runDir = path.join(dir, exercise.id.replace('/', '__'));
   const scratch = path.join(runDir, 'scratch');
   fs.mkdirSync(scratch, { recursive: true });

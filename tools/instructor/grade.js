@@ -16,6 +16,7 @@
 //   --jobs N                exercise runs at once, over all students (default: the core count)
 //   --shard I/N             grade only every N-th repo, from the I-th (1-based)
 //   --at COMMIT|DATE        grade the commit, or the last commit before the date (deadline.js)
+//   --html FILE             a self-contained class report with plots (grade-html.js)
 //   --gradescope FILE       Gradescope results.json for one hand-in (gradescope.js)
 //   --timeout SECONDS, --exercise ID…, --keep
 //   merge FILE…             combine saved results (shards, re-grades: the latest per repo and
@@ -30,11 +31,12 @@ const out = require('./grade-output.js');
 const { sandboxed } = require('./sandbox.js');
 const { exportAt } = require('./deadline.js');
 const { gradescope } = require('./gradescope.js');
+const { htmlReport } = require('./grade-html.js');
 
 const USAGE = `usage: npm run grade -- <student-repo>… [--json | --csv FILE | --junit FILE | --save FILE]
-                     [--gradescope FILE] [--at COMMIT|DATE]
+                     [--html FILE] [--gradescope FILE] [--at COMMIT|DATE]
                      [--jobs N] [--shard I/N] [--timeout SECONDS] [--exercise ID]… [--keep]
-       npm run grade -- merge <saved.json>… [--csv FILE] [--junit FILE]`;
+       npm run grade -- merge <saved.json>… [--csv FILE] [--junit FILE] [--html FILE]`;
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 /** @param {string} message @returns {never} */
@@ -118,7 +120,12 @@ async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical, at })
             failed: (canonical[e.id] ?? []).length,
             error: 'not graded',
           },
-          tests: [],
+          tests: (canonical[e.id] ?? []).map((name) => ({
+            name,
+            status: 'not run',
+            ms: null,
+            message: s.problem ?? '',
+          })),
           ms: 0,
         }))
       : s.graded;
@@ -141,14 +148,16 @@ async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical, at })
 function merge(files) {
   /** @type {Map<string, Graded>} */
   const byRepo = new Map();
+  let boxed = true;
   for (const file of files) {
-    /** @type {{ results: Graded[] }} */
+    /** @type {{ results: Graded[], sandboxed?: boolean }} */
     let saved;
     try {
       saved = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (err) {
       fail(`${file}: not a saved grade (${/** @type {Error} */ (err).message})`);
     }
+    boxed &&= saved.sandboxed !== false;
     for (const g of saved.results) {
       const old = byRepo.get(g.report.repo);
       if (!old || g.report.problem) {
@@ -170,7 +179,7 @@ function merge(files) {
       old.report.tampered = g.report.tampered;
     }
   }
-  return [...byRepo.values()];
+  return { results: [...byRepo.values()], sandboxed: boxed };
 }
 
 async function main() {
@@ -189,6 +198,7 @@ async function main() {
         shard: { type: 'string' },
         at: { type: 'string' },
         gradescope: { type: 'string' },
+        html: { type: 'string' },
         exercise: { type: 'string', multiple: true },
         keep: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -203,9 +213,11 @@ async function main() {
 
   /** @type {Graded[]} */
   let results;
+  /** @type {boolean | undefined} */
+  let savedSandboxed;
   if (positionals[0] === 'merge') {
     if (positionals.length < 2) fail('merge: name the saved results (--save FILE) to merge.');
-    results = merge(positionals.slice(1));
+    ({ results, sandboxed: savedSandboxed } = merge(positionals.slice(1)));
   } else {
     let repos = positionals;
     if (repos.length === 0) fail('Name at least one student repository (a folder with exercises/).');
@@ -274,8 +286,11 @@ async function main() {
   if (flags.csv) fs.writeFileSync(flags.csv, out.csv(reports, ids));
   if (flags.junit) fs.writeFileSync(flags.junit, out.junit(results));
   if (flags.save) fs.writeFileSync(flags.save, JSON.stringify({ sandboxed: sandboxed(), results }));
+  if (flags.html)
+    fs.writeFileSync(flags.html, htmlReport(reports, { sandboxed: savedSandboxed ?? sandboxed() }));
   if (flags.gradescope) fs.writeFileSync(flags.gradescope, JSON.stringify(gradescope(results[0]), null, 2));
-  for (const f of [flags.csv, flags.junit, flags.save, flags.gradescope]) if (f) log(`grade: wrote ${f}`);
+  for (const f of [flags.csv, flags.junit, flags.save, flags.gradescope, flags.html])
+    if (f) log(`grade: wrote ${f}`);
   const wrong = reports.filter(
     (r) => r.problem || r.exercises.some((e) => /is missing$/.test(e.error ?? '')),
   );
