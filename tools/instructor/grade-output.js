@@ -3,6 +3,7 @@
 // The grader's outputs from its per-student results: a table per student, the class summary,
 // CSV (one row per student) and JUnit XML (a suite per student and exercise, every canonical
 // test a case, even when the exercise did not load).
+const { stringify } = require('csv-stringify/sync');
 const kata = require('../shared/kata.js');
 const { firstLine } = require('./grade-core.js');
 
@@ -62,9 +63,6 @@ function summary(reports) {
   return `Summary\n${lines.join('\n')}\n`;
 }
 
-/** @param {unknown} v */
-const csvCell = (v) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-
 /** @param {Report[]} reports @param {string[]} ids */
 function csv(reports, ids) {
   const head = ['repo', 'total', 'max', ...ids, 'tampered', 'problem'];
@@ -80,7 +78,7 @@ function csv(reports, ids) {
         .map((e) => `${e.id}: ${e.error}`)
         .join('; '),
   ]);
-  return `${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
+  return stringify([head, ...rows]);
 }
 
 /** Characters XML 1.0 cannot hold (control characters but tab, LF and CR; U+FFFE, U+FFFF). */

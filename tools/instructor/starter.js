@@ -38,7 +38,7 @@ const SCRIPTS = [
   'udp-server',
   'udp-client',
 ];
-/** devDependencies students do not need: mutation testing, lint, the maintainers' diffing. */
+/** devDependencies students do not need: mutation testing, lint, diffing, the grader's CSV. */
 const NOT_FOR_STUDENTS =
   /^(@stryker-mutator\/|@dodona\/|eslint$|@eslint\/|typescript-eslint$|globals$|diff$)/;
 
