@@ -40,7 +40,7 @@ const SCRIPTS = [
 ];
 /** devDependencies students do not need: mutation testing, lint, diffing, the grader's CSV. */
 const NOT_FOR_STUDENTS =
-  /^(@stryker-mutator\/|@dodona\/|eslint$|@eslint\/|typescript-eslint$|globals$|diff$)/;
+  /^(@stryker-mutator\/|@dodona\/|csv-stringify$|eslint$|@eslint\/|typescript-eslint$|globals$|diff$)/;
 
 /** @param {string} dir @returns {string[]} files under ROOT/dir, relative, forward slashes */
 function walk(dir) {
