@@ -8,8 +8,7 @@
 // the runner result (`{ version: 1, status, max_score, tests: [{ name, status, score, … }] }`,
 // base64) for classroom-resources/autograding-grading-reporter.
 
-/** @param {string} id */
-const stepId = (id) => id.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+const stepId = (/** @type {string} */ id) => `ex_${id.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`;
 
 /** @param {{ exercises: { id: string, points: number }[] }} kata */
 function classroomWorkflow(kata) {
