@@ -1,0 +1,140 @@
+// The grader against hostile hand-ins (tools/instructor/): each gets exactly its honest score,
+// the honest hand-ins graded beside them keep theirs, and nothing of theirs outlives the grade.
+// One exercise (Thread: 7 points) keeps this to well under a minute.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sandboxed } from '../../tools/instructor/sandbox.js';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ID = '01-threads/thread';
+// Without a working bwrap the hostile code would really delete our tests/: skip (the grader says so).
+const SANDBOX = sandboxed();
+const marker = `${process.pid}${Date.now() % 1000}`;
+const sleepArg = `${(Number(marker) % 900) + 100}.${marker.slice(-3)}1`;
+const poison = path.join(ROOT, 'node_modules', '.cache', 'kata', `poison-${marker}.json`);
+
+const SOLUTION = fs.readFileSync(path.join(ROOT, 'solutions', `${ID}.ts`), 'utf8');
+const STUB = fs.readFileSync(path.join(ROOT, 'exercises', `${ID}.ts`), 'utf8');
+
+/** Code appended to a hand-in's Thread module, by name, with the score it honestly earns. */
+const HOSTILE: Record<string, { base: string; code: string; points: number; error?: RegExp }> = {
+  'deletes-tests': {
+    base: SOLUTION,
+    points: 7,
+    code: `for (const d of [require('node:path').resolve(__dirname, '../../tests'), ${JSON.stringify(path.join(ROOT, 'tests'))}])
+  try { require('node:fs').rmSync(d, { recursive: true, force: true }); } catch {}`,
+  },
+  forges: {
+    base: STUB,
+    points: 0,
+    code: `{ const fs = require('node:fs'), path = require('node:path');
+  const all = (n: number) => Array.from({ length: n }, (_, i) => ({ name: 'test ' + i, status: 'passed', ms: 1, message: '' }));
+  const fake = (t: any[]) => JSON.stringify({ type: 'file', error: null, message: null, tests: t });
+  const forge = () => { for (const dir of [process.env.TMPDIR ?? '', os.tmpdir(), '/tmp']) { let names: string[] = [];
+    try { names = fs.readdirSync(dir); } catch { continue; }
+    for (const n of names) if (n.endsWith('.jsonl')) { const f = path.join(dir, n);
+      try { const lines = fs.readFileSync(f, 'utf8').split('\\n').filter(Boolean).map((l: string) => {
+          const r = JSON.parse(l); const b = JSON.parse(r.body); for (const t of b.tests ?? [b]) { t.status = 'passed'; }
+          return JSON.stringify({ body: JSON.stringify(b), mac: r.mac }); });
+        const real = lines.map((l: string) => JSON.parse(JSON.parse(l).body)).filter((b: any) => b.type === 'test');
+        fs.writeFileSync(f, lines.concat([fake(real), JSON.stringify({ body: fake(all(16)), mac: '00' }), fake(all(16))]).join('\\n') + '\\n');
+      } catch {} } } };
+  try { fs.writeSync(3, fake(all(16)) + '\\n'); } catch {}
+  process.stdout.write(fake(all(16)) + '\\n');
+  setInterval(forge, 5).unref(); process.on('exit', forge); }
+import os from 'node:os';`,
+  },
+  'writes-node-modules': {
+    base: SOLUTION,
+    points: 7,
+    code: `for (const f of [${JSON.stringify(poison)}, require('node:path').resolve(__dirname, '../../node_modules/.cache/kata/test-counts.json')])
+  try { require('node:fs').mkdirSync(require('node:path').dirname(f), { recursive: true }); require('node:fs').writeFileSync(f, '{"key":"x","counts":{}}'); } catch {}`,
+  },
+  'leaves-a-process': {
+    base: SOLUTION,
+    points: 7,
+    code: `require('node:child_process').spawn('sleep', ['${sleepArg}'], { detached: true, stdio: 'ignore' }).unref();`,
+  },
+  'exits-at-import': { base: SOLUTION, points: 0, code: 'process.exit(0);', error: /./ },
+  'loops-at-import': { base: SOLUTION, points: 0, code: 'for (;;) {}', error: /timeout/ },
+  'syntax-error': { base: SOLUTION, points: 0, code: 'export const = ;', error: /did not load|crashed/ },
+  'lacks-the-file': { base: '', points: 0, code: '', error: /exercises\/01-threads\/thread\.ts is missing/ },
+  'honest-full': { base: SOLUTION, points: 7, code: '' },
+  'honest-stub': { base: STUB, points: 0, code: '' },
+};
+
+type Saved = {
+  results: { report: { repo: string; total: number; exercises: { error?: string }[]; tampered: string[] } }[];
+};
+
+let tmp = '';
+let saved: Saved;
+let exitCode: number | null = null;
+
+(SANDBOX ? describe : describe.skip)('grade, hostile hand-ins (bwrap sandbox)', () => {
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-hostile-'));
+    const repos = Object.entries(HOSTILE).map(([name, h]) => {
+      const repo = path.join(tmp, name);
+      fs.cpSync(path.join(ROOT, 'exercises'), path.join(repo, 'exercises'), { recursive: true });
+      const file = path.join(repo, 'exercises', `${ID}.ts`);
+      if (h.base) fs.writeFileSync(file, `${h.base}\n${h.code}\n`);
+      else fs.rmSync(file);
+      return repo;
+    });
+    const out = path.join(tmp, 'saved.json');
+    exitCode = await new Promise((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [
+          path.join(ROOT, 'tools/instructor/grade.js'),
+          ...repos,
+          '--exercise',
+          ID,
+          '--jobs',
+          '2',
+          '--timeout',
+          '20',
+          '--save',
+          out,
+        ],
+        { cwd: ROOT, timeout: 240_000, maxBuffer: 1 << 24 },
+      );
+      child.on('close', (code) => resolve(code));
+    });
+    saved = JSON.parse(fs.readFileSync(out, 'utf8'));
+  }, 300_000);
+
+  afterAll(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(poison, { force: true });
+  });
+
+  for (const [name, h] of Object.entries(HOSTILE)) {
+    it(`${name}: scores exactly ${h.points}/7`, () => {
+      const r = saved.results.find((x) => path.basename(x.report.repo) === name)!.report;
+      expect(r.total).toBe(h.points);
+      expect(r.tampered).toEqual([]);
+      if (h.error) expect(r.exercises[0].error ?? '').toMatch(h.error);
+    });
+  }
+
+  it('leaves our tests/, node_modules and caches as they were, and no process behind', () => {
+    expect(fs.existsSync(path.join(ROOT, 'tests', `${ID}.test.ts`))).toBe(true);
+    expect(fs.existsSync(poison)).toBe(false);
+    let left = '';
+    try {
+      left = execFileSync('pgrep', ['-f', `sleep ${sleepArg}`], { encoding: 'utf8' });
+    } catch {
+      /* pgrep exits 1: none */
+    }
+    expect(left).toBe('');
+  });
+
+  it('exits 1 because a hand-in lacks a file', () => {
+    expect(exitCode).toBe(1);
+  });
+});

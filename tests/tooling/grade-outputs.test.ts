@@ -1,0 +1,117 @@
+// The grader's outputs (tools/instructor/): shards merged give the class CSV, JUnit and HTML
+// report; JUnit lists every test of an exercise that did not load; Gradescope's results.json has
+// a score per test; a hand-in that does not exist gets one clear line and a failing exit status.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const GRADE = path.join(ROOT, 'tools/instructor/grade.js');
+const ID = '01-threads/thread';
+
+let tmp = '';
+const at = (name: string) => path.join(tmp, name);
+
+function grade(args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [GRADE, ...args],
+      { cwd: ROOT, timeout: 200_000, maxBuffer: 1 << 24 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('grade outputs', () => {
+  const shards: { code: number | null; stderr: string }[] = [];
+  let mergeCode: number | null = null;
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-outputs-'));
+    for (const name of ['full', 'lacks-file', 'tampered']) {
+      fs.cpSync(path.join(ROOT, 'exercises'), path.join(at(name), 'exercises'), { recursive: true });
+    }
+    fs.copyFileSync(path.join(ROOT, 'solutions', `${ID}.ts`), path.join(at('full'), 'exercises', `${ID}.ts`));
+    fs.rmSync(path.join(at('lacks-file'), 'exercises', `${ID}.ts`));
+    fs.mkdirSync(path.join(at('tampered'), 'tests', '01-threads'), { recursive: true });
+    fs.writeFileSync(path.join(at('tampered'), 'tests', `${ID}.test.ts`), "it('passes', () => {});\n");
+    const repos = ['full', 'lacks-file', 'tampered', 'missing-repo'].map(at);
+    const common = ['--exercise', ID, '--jobs', '1', '--timeout', '30'];
+    shards.push(
+      ...(await Promise.all(
+        [1, 2].map((i) => grade([...repos, ...common, '--shard', `${i}/2`, '--save', at(`s${i}.json`)])),
+      )),
+    );
+    await grade([at('full'), ...common, '--gradescope', at('results.json')]);
+    mergeCode = (
+      await grade([
+        'merge',
+        at('s1.json'),
+        at('s2.json'),
+        '--csv',
+        at('c.csv'),
+        '--junit',
+        at('j.xml'),
+        '--html',
+        at('r.html'),
+      ])
+    ).code;
+  }, 300_000);
+
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('a shard with a missing file or repo says so in one line and exits 1', () => {
+    expect(shards.map((s) => s.code)).toEqual([0, 1]); // shard 2/2 has lacks-file and missing-repo
+    const all = shards.map((s) => s.stderr).join('\n');
+    expect(all).toMatch(/missing-repo: not found: no such folder/);
+    expect(all).toMatch(/lacks-file 01-threads\/thread: .*exercises\/01-threads\/thread\.ts is missing/);
+  });
+
+  it('merge writes one CSV row per hand-in with its score', () => {
+    expect(mergeCode).toBe(1); // the merged class still has the hand-ins with a problem
+    const rows = fs.readFileSync(at('c.csv'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(5);
+    const total = (name: string) => rows.find((r) => r.startsWith(`${at(name)},`))?.split(',')[1];
+    expect([total('full'), total('lacks-file'), total('tampered'), total('missing-repo')]).toEqual([
+      '7',
+      '0',
+      '0',
+      '0',
+    ]);
+    expect(rows.find((r) => r.startsWith(`${at('tampered')},`))).toContain(`tests/${ID}.test.ts`);
+  });
+
+  it('JUnit lists all 16 tests even for the exercise that did not load', () => {
+    const xml = fs.readFileSync(at('j.xml'), 'utf8');
+    const suite = xml.split('<testsuite ').find((s) => s.includes('lacks-file'))!;
+    expect(suite).toMatch(/tests="16"/);
+    expect(suite.match(/<testcase /g)).toHaveLength(16);
+    expect(suite.match(/<error /g)).toHaveLength(16);
+  });
+
+  it('the HTML report is self-contained, with both plots, every student and the flags', () => {
+    const html = fs.readFileSync(at('r.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|src=|href=/);
+    expect(html).toContain('aria-label="pass rate per exercise"');
+    expect(html).toContain('aria-label="score histogram"');
+    for (const name of ['full', 'lacks-file', 'tampered', 'missing-repo']) expect(html).toContain(name);
+    expect(html).toContain('tampered: 1 file(s)');
+    expect(html).toContain('not graded: not found');
+  });
+
+  it("Gradescope's results.json: a score and max_score per test, the total as score", () => {
+    const r = JSON.parse(fs.readFileSync(at('results.json'), 'utf8'));
+    expect(r.score).toBe(7);
+    expect(r.tests).toHaveLength(16);
+    for (const t of r.tests) {
+      expect(typeof t.name).toBe('string');
+      expect(t.status).toBe('passed');
+      expect(t.score).toBe(t.max_score);
+    }
+  });
+});

@@ -1,0 +1,106 @@
+'use strict';
+// @ts-check
+// Runs one command of the grader on a student's code, in a sandbox where one exists.
+//
+// Linux with bubblewrap (`bwrap`): the whole file system is read-only (`--ro-bind / /`) except
+// one scratch folder per run; no network but loopback (`--unshare-net`); its own PID namespace
+// (`--unshare-pid`), so when the command ends or is killed, the kernel kills every process it
+// started, detached or not (`--die-with-parent` covers the grader dying). Elsewhere (macOS,
+// Windows, no bwrap): the command runs with the grader's rights, and its process tree is killed
+// when it ends; `sandboxed()` says which, and the grader prints it at the top of its report.
+const { spawn, spawnSync } = require('node:child_process');
+const { killTree } = require('../shared/kill-tree.js');
+
+/** @type {string | null | undefined} */
+let bwrapPath;
+
+/** The bwrap executable if it works here (tried once), else null. */
+function bwrap() {
+  if (bwrapPath !== undefined) return bwrapPath;
+  bwrapPath = null;
+  if (process.platform !== 'linux' || process.env.KATA_GRADE_NO_SANDBOX) return bwrapPath;
+  const probe = spawnSync(
+    'bwrap',
+    ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-net', '--unshare-pid', 'true'],
+    { stdio: 'ignore', timeout: 10_000 },
+  );
+  if (probe.status === 0) bwrapPath = 'bwrap';
+  return bwrapPath;
+}
+
+/** @returns {boolean} whether student code runs in a bwrap sandbox */
+function sandboxed() {
+  return bwrap() !== null;
+}
+
+/**
+ * Runs `node args` with `scratch` the only writable folder (TMPDIR too), killing it and everything
+ * it started when it ends or after `limitMs`. `secret` is written to the child's fd 3 and the pipe
+ * closed: only the process that reads it first (jest's parent, before it starts any worker) has it.
+ * Output is dropped but for the last few KB of stderr (a student's code may print without end).
+ * @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, limitMs: number, scratch: string, secret: string }} opts
+ * @returns {Promise<{ code: number | null, signal: string | null, timedOut: boolean, stderr: string, ms: number }>}
+ */
+function runSandboxed(args, { cwd, env, limitMs, scratch, secret }) {
+  const started = Date.now();
+  const box = bwrap();
+  const [cmd, argv] = box
+    ? [
+        box,
+        [
+          '--ro-bind',
+          '/',
+          '/',
+          '--dev',
+          '/dev',
+          '--proc',
+          '/proc',
+          '--tmpfs',
+          '/dev/shm',
+          '--bind',
+          scratch,
+          scratch,
+          '--unshare-net',
+          '--unshare-pid',
+          '--unshare-ipc',
+          '--die-with-parent',
+          '--new-session',
+          '--chdir',
+          cwd,
+          process.execPath,
+          ...args,
+        ],
+      ]
+    : [process.execPath, args];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, {
+      cwd,
+      env: { ...env, TMPDIR: scratch, TMP: scratch, TEMP: scratch, HOME: scratch },
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
+    const keyPipe = /** @type {import('node:stream').Writable} */ (child.stdio[3]);
+    keyPipe.on('error', () => {});
+    keyPipe.end(secret);
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr = (stderr + d).slice(-4000);
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void killTree(child.pid);
+    }, limitMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Whatever it left behind goes too (without bwrap: a detached child of a test).
+      void killTree(child.pid).then(() =>
+        resolve({ code, signal, timedOut, stderr, ms: Date.now() - started }),
+      );
+    });
+  });
+}
+
+module.exports = { runSandboxed, sandboxed };
