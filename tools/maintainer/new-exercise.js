@@ -81,7 +81,7 @@ function main() {
   process.stdout.write('added kata.json entry (title, goal, points, hints: TODO)\n');
   execFileSync(process.execPath, [path.join(__dirname, 'docs.js')], { stdio: 'inherit' });
   const prettier = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
-  execFileSync(process.execPath, [prettier, '--write', 'kata.json', 'README.md', '.github/classroom'], {
+  execFileSync(process.execPath, [prettier, '--write', 'kata.json', 'README.md'], {
     cwd: ROOT,
     stdio: 'ignore',
   });

@@ -187,9 +187,8 @@ function summarizeFile(result) {
 // ---- verify's layout check ----------------------------------------------------------------------
 
 /**
- * Problems with kata.json and .github/classroom/autograding.json: [] when kata.json lists exactly
- * the exercises in exercises/ (each with a title, points and three hints) and autograding.json
- * has one test per exercise, in the same order, with the same points.
+ * Problems with kata.json: [] when it lists exactly the exercises in exercises/ (each with a
+ * title, points and three hints).
  */
 /** @returns {string[]} */
 function metadataProblems(root = ROOT) {
@@ -230,68 +229,10 @@ function metadataProblems(root = ROOT) {
     }
   }
 
-  const classroom = path.join(root, '.github', 'classroom', 'autograding.json');
-  if (fs.existsSync(classroom)) {
-    const tests = readJson(classroom, null)?.tests;
-    if (!Array.isArray(tests)) {
-      problems.push('.github/classroom/autograding.json has no `tests` array');
-    } else {
-      const names = tests.map((/** @type {any} */ t) => t.name);
-      if (names.join('\n') !== ids.join('\n')) {
-        problems.push(
-          `.github/classroom/autograding.json tests must be kata.json's exercises in order (\`node tools/shared/kata.js classroom\` rewrites it): [${ids.join(', ')}]; got [${names.join(', ')}]`,
-        );
-      }
-      for (const t of tests) {
-        const e = list.find((x) => x.id === t.name);
-        if (!e) continue;
-        if (t.points !== e.points)
-          problems.push(
-            `.github/classroom/autograding.json "${t.name}": points ${t.points}, kata.json says ${e.points} (\`node tools/shared/kata.js classroom\` rewrites it)`,
-          );
-        if (!String(t.run).includes(`tests/${e.id}.test.ts`))
-          problems.push(
-            `.github/classroom/autograding.json "${t.name}" must run tests/${e.id}.test.ts; runs \`${t.run}\``,
-          );
-      }
-    }
-  }
   return problems;
 }
 
-/** .github/classroom/autograding.json for GitHub Classroom: one test per exercise, its points. */
-/** @param {Kata} kata */
-function classroomConfig(kata) {
-  return {
-    tests: kata.exercises.map((e, i) => ({
-      name: e.id,
-      setup: i === 0 ? 'npm ci' : '',
-      run: `npx jest --ci --forceExit --runTestsByPath tests/${e.id}.test.ts`,
-      input: '',
-      output: '',
-      comparison: 'included',
-      timeout: i === 0 ? 10 : 5,
-      points: e.points,
-    })),
-  };
-}
-
-// `node tools/shared/kata.js classroom`: rewrites .github/classroom/autograding.json from kata.json.
-if (require.main === module) {
-  if (process.argv[2] !== 'classroom') {
-    process.stderr.write(
-      'usage: node tools/shared/kata.js classroom   (writes .github/classroom/autograding.json)\n',
-    );
-    process.exit(2);
-  }
-  const file = path.join(ROOT, '.github', 'classroom', 'autograding.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(classroomConfig(loadKata()), null, 2)}\n`);
-  process.stdout.write(`wrote ${path.relative(ROOT, file)}\n`);
-}
-
 module.exports = {
-  classroomConfig,
   ROOT,
   HINT_LEVELS,
   loadKata,
