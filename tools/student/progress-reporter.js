@@ -15,6 +15,7 @@
 const path = require('node:path');
 const kata = require('../shared/kata.js');
 const { targetName } = require('../shared/target.js');
+const { describeFailure } = require('./failure.js');
 
 const BAR_WIDTH = 20;
 
@@ -100,7 +101,10 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
   } else if (s.failure) {
     const when = results[next.id] ? '' : paint.dim(' (earlier run)');
     out.push(`  First failing test${when}: ${paint.red(s.failure.test)}`);
-    for (const line of (s.failure.message || '(no message)').split('\n')) out.push(`      ${line}`);
+    const lines = s.failure.detail?.length
+      ? s.failure.detail
+      : (s.failure.message || '(no message)').split('\n');
+    for (const line of lines) out.push(`      ${line}`);
   }
   if (s && s.passed === 0) {
     out.push(
@@ -156,6 +160,7 @@ class ProgressReporter {
       // A run that skipped some tests (`-t <name>`) and failed none says nothing for sure: the
       // exercise keeps its result from earlier runs.
       if (summary.pending > 0 && !summary.failure) continue;
+      if (summary.failure) summary.failure.detail = describeFailure(rawFailure(file));
       results[id] = { ...summary, at: new Date().toISOString() };
     }
     const progress = kata.readProgress();
@@ -172,6 +177,17 @@ class ProgressReporter {
     });
     printAfterJestSummary(stream, `${lines.join('\n')}\n`);
   }
+}
+
+/**
+ * The full message of a file's first failure, or the error that kept the file from running.
+ * @param {{ testResults: Array<{ status: string, failureMessages?: string[] }>,
+ *   testExecError?: { message?: string, stack?: string }, failureMessage?: string | null }} file
+ */
+function rawFailure(file) {
+  const first = file.testResults.find((t) => t.status === 'failed');
+  if (first) return first.failureMessages?.[0] ?? '';
+  return file.testExecError?.stack || file.testExecError?.message || file.failureMessage || '';
 }
 
 /**
