@@ -5,14 +5,19 @@
 const { TestEnvironment } = require('jest-environment-node');
 
 class KnownBugEnvironment extends TestEnvironment {
+  /**
+   * @param {import('@jest/environment').JestEnvironmentConfig} config
+   * @param {import('@jest/environment').EnvironmentContext} context
+   */
   constructor(config, context) {
     super(config, context);
     const catches = config.projectConfig.globals?.KATA_CATCHES;
     this.wanted = Array.isArray(catches)
-      ? (title) => catches.some((c) => String(title).includes(c))
+      ? (/** @type {string} */ title) => catches.some((c) => String(title).includes(c))
       : () => true;
   }
 
+  /** @param {import('@jest/types').Circus.Event} event @param {import('@jest/types').Circus.State} state */
   handleTestEvent(event, state) {
     if (event.name === 'add_test') {
       const siblings = state.currentDescribeBlock.children;

@@ -4,6 +4,7 @@
 // and shows what did.
 import { once } from 'node:events';
 import * as net from 'node:net';
+import getPort from 'get-port';
 import { show } from './assert';
 import { onCleanup } from './handles';
 
@@ -19,7 +20,7 @@ export async function destroySocket(socket: net.Socket): Promise<void> {
 export function preview(bytes: Buffer, max = 60): string {
   const head = bytes.subarray(0, max);
   const text = head.toString('utf8');
-  const isText = Buffer.from(text, 'utf8').equals(head) && !/[\x00-\x08\x0b-\x1f\x7f]/.test(text);
+  const isText = Buffer.from(text, 'utf8').equals(head) && !/\p{Cc}/u.test(text.replace(/[\t\n]/g, ''));
   const shown = isText ? show(text) : `<${head.toString('hex')}>`;
   return `${shown}${bytes.length > max ? ` … (${bytes.length} bytes)` : ''}`;
 }
@@ -100,7 +101,6 @@ export async function connectRaw(
   /** Waits until `ready()` returns a value; `state()` describes what is missing on failure. */
   function waitFor<T>(ready: () => T | undefined, what: string, ms: number, state: () => string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
       const finish = (fn: () => void) => {
         watchers.delete(check);
         clearTimeout(timer);
@@ -124,11 +124,11 @@ export async function connectRaw(
             ),
           );
       };
-      watchers.add(check);
-      timer = setTimeout(
+      const timer = setTimeout(
         () => finish(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}; ${state()}.`))),
         ms,
       );
+      watchers.add(check);
       check();
     });
   }
@@ -295,14 +295,13 @@ export async function startTestServer(
   };
 }
 
-/** A port on 127.0.0.1 that was free a moment ago (nothing listens on it now). */
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on, for a test that must name a port before
+ * anything binds it (a refused connection, a port given to a CLI). get-port also keeps the ports
+ * it handed out recently off its list, so two tests running at once do not get the same one.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return getPort({ host: '127.0.0.1' });
 }
 
 /**

@@ -6,6 +6,7 @@ import * as dgram from 'node:dgram';
 import { check, settle, show, within } from './assert';
 import { promiseFrom } from './async';
 import { onCleanup } from './handles';
+import { activeHandles } from './node-internals';
 
 /** One received datagram: its bytes, the bytes as UTF-8 text, and who sent it. */
 export interface Datagram {
@@ -178,7 +179,7 @@ export async function freeUdpPort(): Promise<number> {
  */
 export function udpBindings(): { address: string; port: number }[] {
   type Handle = { addMembership?: unknown; address?: () => { address: string; port: number } };
-  const handles = (process as unknown as { _getActiveHandles(): Handle[] })._getActiveHandles();
+  const handles = activeHandles<Handle>();
   const out: { address: string; port: number }[] = [];
   for (const h of handles) {
     if (typeof h.addMembership !== 'function' || typeof h.address !== 'function') continue;

@@ -4,11 +4,13 @@
 const fs = require('node:fs');
 
 class ProjectReporter {
+  /** @param {unknown} _globalConfig @param {{ outputFile: string }} options */
   constructor(_globalConfig, options) {
     this.file = options.outputFile;
     fs.writeFileSync(this.file, '');
   }
 
+  /** @param {any} test @param {import('@jest/test-result').TestResult} result */
   onTestResult(test, result) {
     const project = test.context.config.displayName?.name ?? '';
     const lines = result.testResults.map((t) =>

@@ -29,6 +29,7 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
+/** @type {import('node:child_process').ChildProcess[]} */
 const hogs = [];
 function startLoad() {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -71,7 +72,10 @@ async function main() {
       });
     for (const file of report?.testResults ?? []) {
       const rel = path.relative(ROOT, file.name);
-      if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed')) {
+      if (
+        file.status === 'failed' &&
+        !file.assertionResults.some((/** @type {any} */ t) => t.status === 'failed')
+      ) {
         failed.push({ name: `${rel} (file)`, message: file.message });
       }
       for (const t of file.assertionResults) {
@@ -85,7 +89,7 @@ async function main() {
     for (const f of failed) {
       const entry = failures.get(f.name) ?? { count: 0, message: '' };
       entry.count++;
-      entry.message ||= (f.message ?? '').split('\n').find((l) => l.trim()) ?? '';
+      entry.message ||= (f.message ?? '').split('\n').find((/** @type {string} */ l) => l.trim()) ?? '';
       failures.set(f.name, entry);
     }
     process.stdout.write(

@@ -10,6 +10,10 @@ const path = require('node:path');
 const TESTS = path.join(path.resolve(__dirname, '..', '..'), 'tests') + path.sep;
 
 module.exports = {
+  /**
+   * @param {string} code @param {string} filePath
+   * @param {(code: string, filePath: string) => Set<string>} defaultExtract
+   */
   extract(code, filePath, defaultExtract) {
     const deps = defaultExtract(code, filePath);
     if (filePath.startsWith(TESTS) && filePath.endsWith('.test.ts')) {

@@ -1,222 +1,241 @@
 'use strict';
 // `npm run verify`: the maintainer's proof that the tests are worth their points.
-//   1. types (tsc) and formatting (prettier) of the whole repo;
-//   2. every test passes against solutions/;
-//   3. every test FAILS against exercises/ (the stubs), each within its own timeout;
-//   4. every known-bug fixture (tests/known-bugs/<topic>/<name>/*.ts) is rejected by the tests
-//      its `@catches` lines name (each a substring of a test's title, the `it(...)` text);
-//   5. the runs exit by themselves (a leaked handle fails its test in tests/helpers/setup.ts).
+//   layout     every exercise has its solution, test file, kata.json entry, known bugs, known goods;
+//   types      tsc --noEmit over the whole repo; format: prettier --check;
+//   solutions  every test passes against solutions/;
+//   contract   every test cites a clause its stub states (`§N` at the start of its title), and
+//              every clause is cited by a test (tools/shared/clauses.js);
+//   stubs      every test FAILS against exercises/ (the stubs), each by its own check, not a hang;
+//   bugs       every known bug (tests/known-bugs/<id>/*.ts) is rejected, by its own assertion, by
+//              each test its `@catches` lines name (a load error, a crashed file or jest's timeout
+//              is not a catch), and every fixture loads;
+//   goods      every known good (tests/known-good/<id>/*.ts) passes every test of its exercise;
+//   tooling    the tests of the tools and CLIs (tests/tooling/) pass against solutions/;
+//   runs exit by themselves (a leaked handle fails its test in tests/helpers/setup.ts).
 // Prints one line a check and ends with `N passed, N failed`. Exit code 0 only if all passed.
 //
-// Flags: --only <step,…> (types, format, solutions, stubs, bugs), --bug <substring> (filter
-// known-bug fixtures), --jobs N (known-bug test files run at once, default 4: most of their time
-// is spent waiting for a timeout that proves a hang, not on the CPU), --exercise <id>
-// (repeatable: only these exercises, e.g. --exercise 02-locks/mutex).
+// Flags: --only <step,…>, --bug <substring> (filter fixtures), --jobs N (fixture test files run
+// at once, default 4: most of their time is spent waiting for a timeout that proves a hang),
+// --exercise <id> (repeatable: only these exercises, e.g. --exercise 02-locks/mutex).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { run } = require('../shared/run.js');
-const { projectConfig, moduleNameMapper } = require('../shared/jest-base.js');
+const { ROOT } = require('../shared/target.js');
+const kata = require('../shared/kata.js');
+const { parseClauses, citedClauses } = require('../shared/clauses.js');
+const { fixtures } = require('./fixtures.js');
+const { docsProblems } = require('./docs.js');
+const { materialize } = require('./known-bugs.js');
+const { jestJson, testRows, firstLine, hangNote, isJestTimeout, RUN_LIMIT_MS } = require('./jest-run.js');
+const { runFixtures, loadErrors } = require('./fixture-run.js');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const PRETTIER = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
-const RUN_LIMIT_MS = 240_000; // a whole jest run; a hang is killed and reported
+const ESLINT = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
+const STEPS = 'types,format,solutions,contract,stubs,bugs,goods,tooling';
+/** Exercises whose stubs do not state `§N` clauses yet, nor have two known goods: checked once they do. */
+const CONTRACT_PENDING = new Set([
+  '01-threads/parallel-map',
+  '01-threads/thread',
+  '02-locks/async-mutex',
+  '02-locks/mutex',
+  '03-semaphores/bounded-queue',
+  '03-semaphores/limit',
+  '03-semaphores/semaphore',
+  '04-tcp/echo-client',
+  '04-tcp/echo-server',
+  '05-udp/udp-client',
+  '05-udp/udp-echo-server',
+  '06-capstone/job-server',
+]);
 
 const { values: flags } = parseArgs({
   options: {
     only: { type: 'string' },
     bug: { type: 'string' },
-    jobs: { type: 'string', default: '4' },
+    jobs: { type: 'string', default: '8' },
     exercise: { type: 'string', multiple: true },
   },
 });
-const steps = new Set((flags.only ?? 'types,format,solutions,stubs,bugs').split(','));
+const steps = new Set((flags.only ?? STEPS).split(','));
 
 let passed = 0;
 let failed = 0;
+/** @type {string[]} */
 const failures = [];
+/** @param {unknown} ok @param {string} name @param {string} [detail] */
 function check(ok, name, detail) {
-  if (ok) passed++;
-  else {
-    failed++;
-    failures.push(detail ? `${name}\n    ${detail.split('\n').join('\n    ')}` : name);
+  if (ok) {
+    passed++;
+    return;
   }
-  if (!ok)
-    process.stdout.write(
-      `  FAIL ${name}${detail ? `\n       ${detail.split('\n').join('\n       ')}` : ''}\n`,
-    );
+  failed++;
+  failures.push(detail ? `${name}\n    ${detail.split('\n').join('\n    ')}` : name);
+  process.stdout.write(`  FAIL ${name}${detail ? `\n       ${detail.split('\n').join('\n       ')}` : ''}\n`);
 }
+/** @param {string} line */
 const log = (line) => process.stdout.write(`${line}\n`);
 
-/** Exercise ids from the exercises tree: '02-locks/mutex', … */
-function exerciseIds() {
-  const dir = path.join(ROOT, 'exercises');
-  const ids = [];
-  for (const topic of fs.readdirSync(dir).sort()) {
-    if (!fs.statSync(path.join(dir, topic)).isDirectory()) continue;
-    for (const file of fs.readdirSync(path.join(dir, topic)).sort()) {
-      if (file.endsWith('.ts')) ids.push(`${topic}/${file.slice(0, -3)}`);
-    }
-  }
-  return flags.exercise ? ids.filter((id) => flags.exercise.includes(id)) : ids;
-}
+const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-verify-'));
+if (!process.env.KATA_KEEP_TMP) process.on('exit', () => fs.rmSync(tmpDir, { recursive: true, force: true }));
 
-function knownBugs(id) {
-  const dir = path.join(ROOT, 'tests', 'known-bugs', ...id.split('/'));
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
-    .sort()
-    .map((f) => {
-      const file = path.join(dir, f);
-      const text = fs.readFileSync(file, 'utf8');
-      const catches = [...text.matchAll(/@catches\s+(.+?)\s*(?:\*\/)?$/gm)].map((m) => m[1].trim());
-      return { id, file, name: `${id}/${f.slice(0, -3)}`, catches };
-    });
-}
-
-/** jest arguments: all tests, or only the selected exercises' test files. */
+/** jest arguments: all exercise tests, or only the selected exercises' test files. @param {string[]} ids */
 function testPaths(ids) {
   if (!flags.exercise) return [];
   return ['--runTestsByPath', ...ids.map((id) => path.join(ROOT, 'tests', `${id}.test.ts`))];
 }
 
-let tmpCounter = 0;
-const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-verify-'));
-if (!process.env.KATA_KEEP_TMP) process.on('exit', () => fs.rmSync(tmpDir, { recursive: true, force: true }));
-
-/** Runs jest with --json; returns the parsed report (or null) and the process result. */
-async function jest(args, env, limitMs) {
-  const out = path.join(tmpDir, `jest-${++tmpCounter}.json`);
-  const res = await run(process.execPath, [JEST, '--json', `--outputFile=${out}`, ...args], {
-    env: { CI: 'true', ...env },
-    timeoutMs: limitMs,
-    quiet: true,
-  });
-  let report = null;
-  try {
-    report = JSON.parse(fs.readFileSync(out, 'utf8'));
-  } catch {
-    /* no report: a crash or a kill */
-  }
-  return { res, report };
-}
-
-function tests(report) {
-  const out = [];
-  for (const file of report?.testResults ?? []) {
-    for (const t of file.assertionResults) {
-      out.push({ file: path.relative(ROOT, file.name), ...t });
-    }
-    if (
-      file.assertionResults.length === 0 ||
-      (file.status === 'failed' && file.message && !file.assertionResults.some((t) => t.status === 'failed'))
-    ) {
-      out.push({
-        file: path.relative(ROOT, file.name),
-        fullName: '(file)',
-        status: 'failed',
-        failureMessages: [file.message],
-        suiteError: true,
-      });
-    }
-  }
-  return out;
-}
-
-const firstLine = (msg) => (msg ?? '').split('\n').find((l) => l.trim()) ?? '';
-const hangNote = (res) =>
-  res.timedOut
-    ? `the run did not finish within ${RUN_LIMIT_MS / 1000} s and was killed (a hang, or a leak that kept it alive)`
-    : /did not exit|failed to exit gracefully|open handle/i.test(res.stderr)
-      ? `jest reported: ${firstLine(res.stderr.match(/.*(did not exit|failed to exit gracefully|open handle).*/i)?.[0])}`
-      : '';
-
 /**
- * A run must end by itself: one killed at its time limit failed (a hang, or a handle that kept
- * it alive). Leaks fail their own test (tests/helpers/setup.ts). jest's "worker failed to exit
- * gracefully" means a jest child took over 500 ms to exit after its last file, which on a loaded
- * 2-core machine happens without any leak: it is printed as a note, not failed.
+ * A run must end by itself: one killed at its time limit failed. jest's "worker failed to exit
+ * gracefully" (a jest child slow to exit on a loaded machine) is printed as a note.
+ * @param {string} step @param {import('./jest-run.js').RunResult} res
  */
 function exitedCheck(step, res) {
   check(!res.timedOut, `${step}: the run exited by itself`, hangNote(res));
   if (!res.timedOut && hangNote(res)) log(`${step}: note: ${hangNote(res)}`);
 }
 
-async function main() {
-  const t0 = Date.now();
-  const ids = exerciseIds();
-  log(`verify: ${ids.length} exercises (${ids.join(', ')})`);
-
-  // Layout: every exercise has its solution, its test file and two known bugs.
+/** @param {string[]} ids */
+function layout(ids) {
   for (const id of ids) {
     check(fs.existsSync(path.join(ROOT, 'solutions', `${id}.ts`)), `layout: solutions/${id}.ts exists`);
     check(fs.existsSync(path.join(ROOT, 'tests', `${id}.test.ts`)), `layout: tests/${id}.test.ts exists`);
-    const bugs = knownBugs(id);
+    const bugs = fixtures('bug', id);
     check(
       bugs.length >= 2,
-      `layout: ${id} has at least two known-bug fixtures`,
+      `layout: ${id} has at least two known bugs`,
       `found ${bugs.length} under tests/known-bugs/${id}/`,
     );
     for (const bug of bugs)
       check(bug.catches.length > 0, `layout: ${bug.name} names the tests that catch it (@catches)`);
+    if (!CONTRACT_PENDING.has(id)) {
+      const goods = fixtures('good', id).length;
+      check(
+        goods >= 2,
+        `layout: ${id} has at least two known goods`,
+        `found ${goods} under tests/known-good/${id}/`,
+      );
+    }
   }
-
-  // Layout: kata.json lists exactly the exercises in exercises/ (and autograding.json matches it).
-  const metadata = require('../shared/kata.js').metadataProblems();
+  const metadata = [...kata.metadataProblems(), ...docsProblems()];
   check(
     metadata.length === 0,
-    'layout: kata.json and .github/classroom/autograding.json list exactly the exercises in exercises/',
+    'layout: kata.json lists exactly the exercises in exercises/, and what is generated from it agrees (README table, Classroom)',
     metadata.join('\n'),
   );
+}
 
+/**
+ * Every test of an exercise cites clauses its stub states; every clause is cited.
+ * @param {string[]} ids @param {import('./jest-run.js').TestRow[]} rows the solutions run's tests
+ */
+function contract(ids, rows) {
+  for (const id of ids) {
+    if (CONTRACT_PENDING.has(id)) continue;
+    const stub = path.join(ROOT, 'exercises', `${id}.ts`);
+    const clauses = parseClauses(fs.readFileSync(stub, 'utf8'));
+    const stated = new Set(clauses.map((c) => c.n));
+    check(stated.size > 0, `contract: exercises/${id}.ts states its clauses (comment lines \`§N …\`)`);
+    const todo = clauses.filter((c) => /\bTODO\b/.test(c.text)).map((c) => `§${c.n}`);
+    check(
+      todo.length === 0,
+      `contract: exercises/${id}.ts is written`,
+      `stub not started: ${todo.join(', ')} still ${todo.length > 1 ? 'say' : 'says'} TODO`,
+    );
+    const expected = clauses.map((_, i) => i + 1).join(',');
+    check(
+      clauses.map((c) => c.n).join(',') === expected,
+      `contract: exercises/${id}.ts numbers its clauses §1, §2, … in order, without gaps`,
+      `found ${clauses.map((c) => `§${c.n}`).join(' ')}`,
+    );
+    const mine = rows.filter((t) => !t.suiteError && kata.idOfTestFile(path.join(ROOT, t.file)) === id);
+    const cited = new Set();
+    for (const t of mine) {
+      const ns = citedClauses(t.title);
+      ns.forEach((n) => cited.add(n));
+      const unknown = ns.filter((n) => !stated.has(n));
+      check(
+        ns.length > 0 && unknown.length === 0,
+        `contract: ${id} › "${t.title}" cites a stated clause`,
+        ns.length === 0
+          ? 'its title must start with `§N`'
+          : `no clause ${unknown.map((n) => `§${n}`).join(', ')} in the stub`,
+      );
+    }
+    for (const n of stated) check(cited.has(n), `contract: ${id} §${n} is checked by a test`);
+  }
+}
+
+/** tsc over the repo and over tools/, and prettier, side by side. */
+async function staticChecks() {
   // Types and format read files and barely compete: run them side by side.
-  const [types, format] = await Promise.all([
+  const [types, toolTypes, format, lint] = await Promise.all([
     steps.has('types')
       ? run(process.execPath, [TSC, '--noEmit', '-p', ROOT], { quiet: true, timeoutMs: RUN_LIMIT_MS })
+      : null,
+    steps.has('types')
+      ? run(process.execPath, [TSC, '--noEmit', '-p', path.join(ROOT, 'tools')], {
+          quiet: true,
+          timeoutMs: RUN_LIMIT_MS,
+        })
       : null,
     steps.has('format')
       ? run(process.execPath, [PRETTIER, '--check', '.'], { quiet: true, cwd: ROOT, timeoutMs: RUN_LIMIT_MS })
       : null,
+    steps.has('lint')
+      ? run(process.execPath, [ESLINT, '.'], { quiet: true, cwd: ROOT, timeoutMs: RUN_LIMIT_MS })
+      : null,
   ]);
+  if (lint) {
+    const out = lint.stdout.trim().split('\n').slice(0, 20).join('\n');
+    check(lint.code === 0, 'lint: eslint . (npm run lint)', out);
+    log(`lint: ${lint.code === 0 ? 'ok' : 'problems'} (${lint.ms} ms)`);
+  }
   if (types) {
     check(types.code === 0, 'types: tsc --noEmit', types.stdout.trim().split('\n').slice(0, 15).join('\n'));
     log(`types: ${types.code === 0 ? 'ok' : 'errors'} (${types.ms} ms)`);
   }
+  if (toolTypes) {
+    const out = toolTypes.stdout.trim().split('\n').slice(0, 15).join('\n');
+    check(toolTypes.code === 0, 'types: tsc -p tools (the JavaScript tooling, through its JSDoc types)', out);
+    log(`types of tools/: ${toolTypes.code === 0 ? 'ok' : 'errors'} (${toolTypes.ms} ms)`);
+  }
   if (format) {
-    check(
-      format.code === 0,
-      'format: prettier --check .',
-      (format.stdout + format.stderr).trim().split('\n').slice(0, 15).join('\n') + '\n(run `npm run format`)',
-    );
+    const out = (format.stdout + format.stderr).trim().split('\n').slice(0, 15).join('\n');
+    check(format.code === 0, 'format: prettier --check .', `${out}\n(run \`npm run format\`)`);
     log(`format: ${format.code === 0 ? 'ok' : 'needs `npm run format`'} (${format.ms} ms)`);
   }
+}
 
-  if (steps.has('solutions')) {
-    const { res, report } = await jest(testPaths(ids), { KATA_TARGET: 'solutions' }, RUN_LIMIT_MS);
-    const all = tests(report);
-    for (const t of all) {
-      check(t.status === 'passed', `solutions: ${t.file} › ${t.fullName}`, firstLine(t.failureMessages?.[0]));
+/** The solutions run (and the contract check on its titles), then the stubs run. @param {string[]} ids */
+async function testRuns(ids) {
+  if (steps.has('solutions') || steps.has('contract')) {
+    const { res, report } = await jestJson(tmpDir, testPaths(ids), { KATA_TARGET: 'solutions' });
+    const rows = testRows(report);
+    for (const t of rows) {
+      const msg = firstLine(t.failureMessages?.[0]);
+      const missing = /Not implemented/.test(msg)
+        ? `solution missing: solutions/${t.file.replace(/^tests./, '').replace(/\.test\.ts$/, '.ts')} still throws "Not implemented". `
+        : '';
+      check(t.status === 'passed', `solutions: ${t.file} › ${t.fullName}`, `${missing}${msg}`);
     }
-    check(all.length > 0, 'solutions: the run reported its tests', hangNote(res) || firstLine(res.stderr));
+    check(rows.length > 0, 'solutions: the run reported its tests', hangNote(res) || firstLine(res.stderr));
     exitedCheck('solutions', res);
     log(
-      `solutions: ${all.filter((t) => t.status === 'passed').length}/${all.length} tests passed (${res.ms} ms)`,
+      `solutions: ${rows.filter((t) => t.status === 'passed').length}/${rows.length} tests passed (${res.ms} ms)`,
     );
+    if (steps.has('contract')) contract(ids, rows);
   }
 
   if (steps.has('stubs')) {
-    const { res, report } = await jest(testPaths(ids), { KATA_TARGET: 'exercises' }, RUN_LIMIT_MS);
-    const all = tests(report);
-    for (const t of all) {
+    const { res, report } = await jestJson(tmpDir, testPaths(ids), { KATA_TARGET: 'exercises' });
+    const rows = testRows(report);
+    for (const t of rows) {
       const msg = t.failureMessages?.join('\n') ?? '';
-      const ok = t.status === 'failed' && !/Exceeded timeout of/.test(msg);
       check(
-        ok,
+        t.status === 'failed' && !isJestTimeout(msg),
         `stubs: ${t.file} › ${t.fullName} fails on the stub`,
         t.status === 'passed'
           ? 'it PASSED on the stub: it rewards nothing. Make it require the behaviour, not just any error.'
@@ -225,76 +244,84 @@ async function main() {
             : `it failed only by jest's timeout (a hang): ${firstLine(msg)}`,
       );
     }
-    const perFile = new Map();
-    for (const t of all) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
-    for (const id of ids)
-      check(perFile.has(`tests/${id}.test.ts`.split('/').join(path.sep)), `stubs: tests/${id}.test.ts ran`);
+    const ran = new Set(rows.map((t) => t.file.split(path.sep).join('/')));
+    for (const id of ids) check(ran.has(`tests/${id}.test.ts`), `stubs: tests/${id}.test.ts ran`);
     exitedCheck('stubs', res);
     log(
-      `stubs: ${all.filter((t) => t.status === 'failed').length}/${all.length} tests failed as they must (${res.ms} ms)`,
+      `stubs: ${rows.filter((t) => t.status === 'failed').length}/${rows.length} tests failed as they must (${res.ms} ms)`,
     );
   }
+}
 
-  if (steps.has('bugs')) {
-    // One jest run, one project a known bug: each project maps its exercise to the broken file
-    // and runs only that exercise's tests named by the fixture's `@catches` lines.
-    const bugs = ids.flatMap(knownBugs).filter((b) => !flags.bug || b.name.includes(flags.bug));
-    const out = path.join(tmpDir, 'bugs.jsonl');
-    const projects = bugs.map((bug) => {
-      const swapped = { [bug.id]: path.relative(ROOT, bug.file) };
-      return projectConfig({
-        displayName: bug.name,
-        testMatch: [path.join(ROOT, 'tests', `${bug.id}.test.ts`)],
-        moduleNameMapper: moduleNameMapper('solutions', swapped),
-        globals: {
-          KATA_ENV: { KATA_TARGET: 'solutions', KATA_OVERRIDE: JSON.stringify(swapped) },
-          KATA_CATCHES: bug.catches,
-        },
-        testEnvironment: path.join(ROOT, 'tests', 'helpers', 'bug-environment.js'),
-      });
-    });
-    const config = {
-      projects,
-      testTimeout: 10_000,
-      maxWorkers: Number(flags.jobs) || 4,
-      reporters: [[path.join(__dirname, 'project-reporter.js'), { outputFile: out }]],
-    };
-    const configFile = path.join(tmpDir, 'bugs.config.json');
-    fs.writeFileSync(configFile, JSON.stringify(config));
-    const res = bugs.length
-      ? await run(process.execPath, [JEST, '--config', configFile], {
-          env: { CI: 'true', KATA_TARGET: 'solutions' },
-          timeoutMs: RUN_LIMIT_MS,
-          quiet: true,
-        })
-      : { ms: 0, stderr: '', timedOut: false };
-    const results = fs.existsSync(out)
-      ? fs
-          .readFileSync(out, 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l))
-      : [];
-    for (const bug of bugs) {
-      const mine = results.filter((r) => r.project === bug.name && r.status !== 'pending');
-      for (const c of bug.catches) {
-        const hit = mine.filter((t) => t.title.includes(c) || t.fullName === '(file)');
-        const caught = hit.filter((t) => t.status === 'failed');
-        check(
-          hit.length > 0 && caught.length === hit.length,
-          `known bug ${bug.name}: rejected by "${c}"`,
-          hit.length === 0
-            ? `no test named "${c}" ran${hangNote(res) ? `: ${hangNote(res)}` : ''}`
-            : `${hit.length - caught.length} of ${hit.length} matching tests PASSED on this broken implementation: ${hit
-                .filter((t) => t.status !== 'failed')
-                .map((t) => t.fullName)
-                .join('; ')}`,
-        );
-      }
+/** Known bugs (each rejected by its @catches tests) and known goods (passing every test). @param {string[]} ids */
+async function fixtureRuns(ids) {
+  const chosen = /** @type {import('./fixtures.js').Fixture[]} */ ([]);
+  if (steps.has('bugs')) chosen.push(...ids.flatMap((id) => fixtures('bug', id)));
+  if (steps.has('goods')) chosen.push(...ids.flatMap((id) => fixtures('good', id)));
+  const wanted = chosen.filter((f) => !flags.bug || f.name.includes(flags.bug));
+  const picked = wanted.filter((f) => {
+    if (!f.patch) return true;
+    try {
+      f.file = materialize(f.id, f.patch);
+      return true;
+    } catch (error) {
+      check(
+        false,
+        `known bug ${f.name}: its patch applies to solutions/${f.id}.ts`,
+        String(error instanceof Error ? error.message : error),
+      );
+      return false;
     }
-    exitedCheck('known bugs', res);
-    log(`known bugs: ${bugs.length} fixtures checked (${res.ms} ms)`);
+  });
+  if (picked.length > 0) {
+    const broken = await loadErrors(picked.map((f) => f.file));
+    for (const f of picked)
+      check(!broken.has(f.file), `known ${f.kind} ${f.name}: loads`, broken.get(f.file) ?? '');
+    const { res, results } = await runFixtures(tmpDir, picked, Number(flags.jobs) || 8);
+    for (const f of picked) {
+      const mine = results.filter((r) => r.project === f.name && r.status !== 'pending');
+      if (f.kind === 'good') checkGood(f, mine, res);
+      else checkBug(f, mine, res);
+    }
+    exitedCheck('fixtures', res);
+    log(`known bugs and goods: ${picked.length} fixtures checked (${res.ms} ms)`);
   }
+}
+
+/** The tests of the tools and CLIs (tests/tooling/), against solutions/. */
+async function toolingRun() {
+  if (steps.has('tooling') && !flags.exercise && fs.existsSync(path.join(ROOT, 'tests', 'tooling'))) {
+    const { res, report } = await jestJson(
+      tmpDir,
+      ['--config', JSON.stringify(require('../shared/jest-base.js').toolingConfig())],
+      { KATA_TARGET: 'solutions' },
+    );
+    const rows = testRows(report);
+    for (const t of rows)
+      check(t.status === 'passed', `tooling: ${t.file} › ${t.fullName}`, firstLine(t.failureMessages?.[0]));
+    check(rows.length > 0, 'tooling: the run reported its tests', hangNote(res) || firstLine(res.stderr));
+    exitedCheck('tooling', res);
+    log(
+      `tooling: ${rows.filter((t) => t.status === 'passed').length}/${rows.length} tests passed (${res.ms} ms)`,
+    );
+  }
+}
+
+async function main() {
+  const t0 = Date.now();
+  const all = kata.treeIds();
+  const ids = flags.exercise ? all.filter((id) => flags.exercise?.includes(id)) : all;
+  log(`verify: ${ids.length} exercises (${ids.join(', ')})`);
+  layout(ids);
+
+  // The static checks (tsc, prettier) and the two test runs overlap: most of a test run is
+  // waiting (workers, sockets, timeouts), and the suite holds on a loaded machine (README).
+  await Promise.all([staticChecks(), testRuns(ids)]);
+
+  // One after the other: run side by side, the fixtures' 8 jest workers and the tooling's
+  // programs slowed each other down more than they overlapped (68 s against 62 s in all).
+  await fixtureRuns(ids);
+  await toolingRun();
 
   log('');
   if (failures.length > 0) {
@@ -305,6 +332,47 @@ async function main() {
   log(`verify took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed === 0 ? 0 : 1;
+}
+
+/**
+ * A known good passes every test of its exercise (none skipped, the file loaded).
+ * @param {import('./fixtures.js').Fixture} f @param {any[]} mine @param {any} res
+ */
+function checkGood(f, mine, res) {
+  const bad = mine.filter((t) => t.status !== 'passed');
+  check(
+    mine.length > 0 && bad.length === 0,
+    `known good ${f.name}: passes every test`,
+    mine.length === 0
+      ? `no test ran${hangNote(res) ? `: ${hangNote(res)}` : ''}`
+      : bad.map((t) => `${t.fullName}: ${firstLine(t.message)}`).join('\n'),
+  );
+}
+
+/**
+ * A known bug is caught by each `@catches` test, by that test's own assertion.
+ * @param {import('./fixtures.js').Fixture} f @param {any[]} mine @param {any} res
+ */
+function checkBug(f, mine, res) {
+  const crashed = mine.find((t) => t.fullName === '(file)');
+  for (const c of f.catches) {
+    const hit = mine.filter((t) => t.title.includes(c) && t.fullName !== '(file)');
+    const caught = hit.filter((t) => t.status === 'failed' && !isJestTimeout(t.message));
+    check(
+      hit.length > 0 && caught.length === hit.length,
+      `known bug ${f.name}: rejected by "${c}"`,
+      hit.length === 0
+        ? crashed
+          ? `its test file crashed, which is not a catch: ${firstLine(crashed.message)}`
+          : `no test named "${c}" ran${hangNote(res) ? `: ${hangNote(res)}` : ''}`
+        : hit
+            .filter((t) => !caught.includes(t))
+            .map((t) =>
+              t.status === 'failed' ? `${t.fullName}: failed only by jest's timeout` : `${t.fullName} PASSED`,
+            )
+            .join('; '),
+    );
+  }
 }
 
 main().catch((err) => {

@@ -7,11 +7,20 @@
 // `npm ci` starts over, and nothing of it is ever committed).
 const fs = require('node:fs');
 const path = require('node:path');
+const { stripVTControlCharacters } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const HINT_LEVELS = ['a nudge', 'the API to read', 'the shape of the answer'];
 
-/** kata.json of `root`: `{ exercises: [{ id, title, points, goal, hints }] }`. */
+/**
+ * @typedef {{ id: string, title: string, points: number, goal: string, hints: string[] }} Exercise
+ * @typedef {{ exercises: Exercise[] }} Kata
+ * @typedef {{ test: string, message: string }} Failure
+ * @typedef {{ passed: number, failed: number, pending: number, total: number, solved: boolean,
+ *   failure?: Failure, at?: string }} FileSummary
+ */
+
+/** kata.json of `root`. @returns {Kata} */
 function loadKata(root = ROOT) {
   return JSON.parse(fs.readFileSync(path.join(root, 'kata.json'), 'utf8'));
 }
@@ -31,6 +40,7 @@ function treeIds(root = ROOT) {
 }
 
 /** The exercise id of a test file path (`…/tests/02-locks/mutex.test.ts` → `02-locks/mutex`), or null. */
+/** @param {string} file */
 function idOfTestFile(file, root = ROOT) {
   const rel = path.relative(path.join(root, 'tests'), file).split(path.sep).join('/');
   const m = /^([^/]+\/[^/]+)\.test\.ts$/.exec(rel);
@@ -42,6 +52,7 @@ function idOfTestFile(file, root = ROOT) {
  * (`mutex`), a path to the exercise or its test (`exercises/02-locks/mutex.ts`), or a topic
  * (`02-locks`, `locks`): several ids. [] if none.
  */
+/** @param {string} name @param {string[]} ids @returns {string[]} */
 function resolveExercise(name, ids) {
   const n = String(name)
     .trim()
@@ -64,10 +75,12 @@ function resolveExercise(name, ids) {
 
 // ---- the cache: progress and hints ------------------------------------------------------------
 
+/** Where progress and hint levels are kept. */
 function cacheDir(root = ROOT) {
   return path.join(root, 'node_modules', '.cache', 'kata');
 }
 
+/** @param {string} file @param {any} fallback @returns {any} */
 function readJson(file, fallback) {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -76,6 +89,7 @@ function readJson(file, fallback) {
   }
 }
 
+/** @param {string} file @param {unknown} value */
 function writeJson(file, value) {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -89,38 +103,45 @@ function writeJson(file, value) {
  * Last known result of each exercise, from earlier `npm test` runs:
  * `{ [id]: { solved, passed, total, failure?: { test, message }, at } }`.
  */
+/** @returns {Record<string, FileSummary>} */
 function readProgress(root = ROOT) {
   return readJson(path.join(cacheDir(root), 'progress.json'), {});
 }
 
+/** @param {Record<string, FileSummary>} progress */
 function writeProgress(progress, root = ROOT) {
   writeJson(path.join(cacheDir(root), 'progress.json'), progress);
 }
 
 /** `{ [id]: highest hint level shown (1-based) }`. */
+/** @returns {Record<string, number>} */
 function readHints(root = ROOT) {
   return readJson(path.join(cacheDir(root), 'hints.json'), {});
 }
 
+/** @param {Record<string, number>} hints */
 function writeHints(hints, root = ROOT) {
   writeJson(path.join(cacheDir(root), 'hints.json'), hints);
 }
 
 /** The first exercise in kata order not known to be solved, or undefined when all are. */
+/** @param {Kata} kata @param {Record<string, FileSummary>} progress */
 function currentExercise(kata, progress) {
   return kata.exercises.find((e) => !progress[e.id]?.solved);
 }
 
 // ---- reading jest results ---------------------------------------------------------------------
 
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (s) => String(s ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+/** @param {unknown} s */
+const stripAnsi = (s) => stripVTControlCharacters(String(s ?? ''));
 
 /**
  * The part of a jest failure message worth showing in a summary: its first lines, before the
  * code frame and the stack.
  */
+/** @param {string | undefined} message */
 function shortMessage(message, maxLines = 4) {
+  /** @type {string[]} */
   const lines = [];
   for (const raw of stripAnsi(message).split('\n')) {
     const line = raw.replace(/\s+$/, '');
@@ -139,14 +160,18 @@ function shortMessage(message, maxLines = 4) {
  * `--json`): `{ passed, failed, pending, total, solved, failure? }`, where `failure` is the first
  * failing test and its message, or the error that kept the file from running.
  */
+/** @param {any} result @returns {FileSummary} */
 function summarizeFile(result) {
+  /** @type {any[]} */
   const tests = result.testResults ?? result.assertionResults ?? [];
+  /** @param {string} s */
   const count = (s) => tests.filter((t) => t.status === s).length;
   const passed = count('passed');
   const failed = count('failed');
   const pending = tests.length - passed - failed;
   const execError =
     result.testExecError?.message || (tests.length === 0 ? result.failureMessage || result.message : '');
+  /** @type {Failure | undefined} */
   let failure;
   const first = tests.find((t) => t.status === 'failed');
   if (first) {
@@ -166,14 +191,18 @@ function summarizeFile(result) {
  * the exercises in exercises/ (each with a title, points and three hints) and autograding.json
  * has one test per exercise, in the same order, with the same points.
  */
+/** @returns {string[]} */
 function metadataProblems(root = ROOT) {
+  /** @type {string[]} */
   const problems = [];
+  /** @type {any} */
   let kata;
   try {
     kata = loadKata(root);
   } catch (err) {
-    return [`kata.json cannot be read: ${err.message}`];
+    return [`kata.json cannot be read: ${err instanceof Error ? err.message : err}`];
   }
+  /** @type {any[]} */
   const list = Array.isArray(kata.exercises) ? kata.exercises : [];
   const ids = list.map((e) => e?.id);
   const tree = treeIds(root);
@@ -188,13 +217,14 @@ function metadataProblems(root = ROOT) {
     const name = `kata.json "${e?.id}"`;
     if (seen.has(e?.id)) problems.push(`${name} is listed twice`);
     seen.add(e?.id);
+    if (/\bTODO\b/.test(JSON.stringify(e))) problems.push(`${name} still says TODO (title, goal or hints)`);
     if (typeof e?.title !== 'string' || !e.title.trim()) problems.push(`${name} has no title`);
     if (typeof e?.goal !== 'string' || !e.goal.trim()) problems.push(`${name} has no goal`);
     if (!(typeof e?.points === 'number' && e.points > 0)) problems.push(`${name}: points must be > 0`);
     if (
       !Array.isArray(e?.hints) ||
       e.hints.length !== HINT_LEVELS.length ||
-      !e.hints.every((h) => typeof h === 'string' && h.trim())
+      !e.hints.every((/** @type {unknown} */ h) => typeof h === 'string' && h.trim())
     ) {
       problems.push(`${name} needs ${HINT_LEVELS.length} hints (${HINT_LEVELS.join(', ')})`);
     }
@@ -206,7 +236,7 @@ function metadataProblems(root = ROOT) {
     if (!Array.isArray(tests)) {
       problems.push('.github/classroom/autograding.json has no `tests` array');
     } else {
-      const names = tests.map((t) => t.name);
+      const names = tests.map((/** @type {any} */ t) => t.name);
       if (names.join('\n') !== ids.join('\n')) {
         problems.push(
           `.github/classroom/autograding.json tests must be kata.json's exercises in order (\`node tools/shared/kata.js classroom\` rewrites it): [${ids.join(', ')}]; got [${names.join(', ')}]`,
@@ -230,6 +260,7 @@ function metadataProblems(root = ROOT) {
 }
 
 /** .github/classroom/autograding.json for GitHub Classroom: one test per exercise, its points. */
+/** @param {Kata} kata */
 function classroomConfig(kata) {
   return {
     tests: kata.exercises.map((e, i) => ({

@@ -31,6 +31,7 @@ function overrides() {
 }
 
 /** Absolute path of an exercise module (e.g. '02-locks/mutex') in the selected tree. */
+/** @param {string} id */
 function targetModule(id) {
   const swapped = overrides()[id];
   if (swapped) return path.resolve(ROOT, swapped);

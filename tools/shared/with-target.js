@@ -9,6 +9,7 @@ if (!target || !bin) {
   process.stderr.write('usage: node tools/shared/with-target.js <exercises|solutions> <bin> [args…]\n');
   process.exit(2);
 }
+/** @type {Record<string, string>} */
 const BINS = {
   jest: path.join(__dirname, '..', '..', 'node_modules', 'jest', 'bin', 'jest.js'),
   stryker: path.join(__dirname, '..', '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),

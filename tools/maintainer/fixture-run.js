@@ -1,0 +1,89 @@
+'use strict';
+// Runs known bugs and known goods: one jest run, one jest project a fixture. Each project maps its
+// exercise to the fixture's file; a known bug's project runs only the tests its `@catches` lines
+// name (tests/helpers/bug-environment.js skips the rest), a known good's runs them all.
+const fs = require('node:fs');
+const path = require('node:path');
+const { run } = require('../shared/run.js');
+const { ROOT } = require('../shared/target.js');
+const { projectConfig, moduleNameMapper } = require('../shared/jest-base.js');
+const { JEST, RUN_LIMIT_MS } = require('./jest-run.js');
+const { loadCheckScript } = require('./fixtures.js');
+
+/**
+ * @param {string} tmpDir
+ * @param {import('./fixtures.js').Fixture[]} list
+ * @param {number} jobs test files at once
+ * @returns {Promise<{ res: import('./jest-run.js').RunResult, results: any[] }>}
+ */
+async function runFixtures(tmpDir, list, jobs) {
+  const out = path.join(tmpDir, 'fixtures.jsonl');
+  const projects = list.map((f) => {
+    const swapped = { [f.id]: path.relative(ROOT, f.file) };
+    return projectConfig({
+      displayName: f.name,
+      testMatch: [path.join(ROOT, 'tests', `${f.id}.test.ts`)],
+      moduleNameMapper: moduleNameMapper('solutions', swapped),
+      globals: {
+        KATA_ENV: { KATA_TARGET: 'solutions', KATA_OVERRIDE: JSON.stringify(swapped) },
+        ...(f.kind === 'bug' ? { KATA_CATCHES: f.catches } : {}),
+      },
+      testEnvironment: path.join(ROOT, 'tests', 'helpers', 'bug-environment.js'),
+    });
+  });
+  const config = {
+    projects,
+    testTimeout: 10_000,
+    maxWorkers: jobs,
+    reporters: [[path.join(__dirname, 'project-reporter.js'), { outputFile: out }]],
+  };
+  const configFile = path.join(tmpDir, 'fixtures.config.json');
+  fs.writeFileSync(configFile, JSON.stringify(config));
+  const res = await run(process.execPath, [JEST, '--config', configFile], {
+    env: { CI: 'true', KATA_TARGET: 'solutions' },
+    timeoutMs: RUN_LIMIT_MS,
+    quiet: true,
+  });
+  const results = fs.existsSync(out)
+    ? fs
+        .readFileSync(out, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+  return { res, results };
+}
+
+/**
+ * Loads every file in one node process (with tsx); resolves with the files that threw at load,
+ * each with its first error line. A process that ended early (process.exit at load) marks every
+ * file it did not report on.
+ * @param {string[]} files
+ * @returns {Promise<Map<string, string>>}
+ */
+async function loadErrors(files) {
+  const res = await run(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), '-e', loadCheckScript(files)],
+    { quiet: true, timeoutMs: 60_000, cwd: ROOT },
+  );
+  const broken = new Map();
+  const lines = res.stdout.split('\n').filter(Boolean);
+  for (const line of lines) {
+    if (line === 'done') continue;
+    try {
+      const { file, error } = JSON.parse(line);
+      broken.set(file, `throws at load: ${error}`);
+    } catch {
+      /* a line the fixture printed itself */
+    }
+  }
+  if (!lines.includes('done')) {
+    for (const f of files)
+      if (!broken.has(f))
+        broken.set(f, `the load check ended early (${res.timedOut ? 'a hang' : `exit ${res.code}`})`);
+  }
+  return broken;
+}
+
+module.exports = { runFixtures, loadErrors };
