@@ -88,13 +88,15 @@ function runWatched(cmd, args, opts = {}) {
     return undefined;
   };
 
-  /** @param {Stall} found */
+  /** @param {Omit<Stall, 'passed' | 'failed'>} found */
   const stop = (found) => {
     if (stall) return;
     const mine = events.filter((ev) => ev.e === 'case-end' && ev.file === found.file);
-    found.passed = mine.filter((ev) => ev.status === 'passed').length;
-    found.failed = mine.filter((ev) => ev.status === 'failed').length;
-    stall = found;
+    stall = {
+      ...found,
+      passed: mine.filter((ev) => ev.status === 'passed').length,
+      failed: mine.filter((ev) => ev.status === 'failed').length,
+    };
     void killTree(child.pid);
   };
 
