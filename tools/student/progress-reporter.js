@@ -69,9 +69,11 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
       ? paint.dim('not run yet')
       : s.solved
         ? `${s.passed}/${s.total} tests pass`
-        : s.total === 0
-          ? paint.red('the test file did not run')
-          : `${s.passed}/${s.total} tests pass`;
+        : s.notStarted
+          ? paint.dim(`not started (${s.total} tests)`)
+          : s.total === 0
+            ? paint.red('the test file did not run')
+            : `${s.passed}/${s.total} tests pass`;
     const num = String(i + 1).padStart(String(list.length).length);
     out.push(`  ${mark} ${num}. ${e.title.padEnd(titleWidth)}  ${e.id.padEnd(idWidth)}  ${detail}${earlier}`);
   });
@@ -104,7 +106,7 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
     const lines = s.failure.detail?.length
       ? s.failure.detail
       : (s.failure.message || '(no message)').split('\n');
-    for (const line of lines) out.push(`      ${line}`);
+    for (const line of lines) out.push(line ? `      ${line}` : '');
   }
   if (s && s.passed === 0) {
     out.push(
@@ -115,7 +117,8 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
     `  Stuck?    ${paint.bold(`npm run hint -- ${name}`)}  ${paint.dim('(ask again for the next hint)')}`,
   );
   if (watching) {
-    out.push(`  Watching: save any file in exercises/ to run ${next.id} again. Ctrl+C stops.`);
+    const runs = typeof watching === 'string' ? watching : next.id;
+    out.push(`  Watching: save any file in exercises/ to run ${runs} again. Ctrl+C stops.`);
   } else {
     out.push(
       `  Just this exercise: ${paint.bold(`npm test -- ${name}`)}    re-run on every save: ${paint.bold(
@@ -161,6 +164,12 @@ class ProgressReporter {
       // exercise keeps its result from earlier runs.
       if (summary.pending > 0 && !summary.failure) continue;
       if (summary.failure) summary.failure.detail = describeFailure(rawFailure(file));
+      // An untouched stub: every test failed on its `Not implemented` error. One line, no blame.
+      const failed = file.testResults.filter((t) => t.status === 'failed');
+      summary.notStarted =
+        summary.passed === 0 &&
+        failed.length > 0 &&
+        failed.every((t) => /Not implemented/.test(t.failureMessages?.join('\n') ?? ''));
       results[id] = { ...summary, at: new Date().toISOString() };
     }
     const progress = kata.readProgress();
@@ -172,7 +181,7 @@ class ProgressReporter {
       results,
       progress,
       before,
-      watching: Boolean(process.env.KATA_WATCH),
+      watching: process.env.KATA_WATCH || false,
       paint: painter(stream),
     });
     printAfterJestSummary(stream, `${lines.join('\n')}\n`);

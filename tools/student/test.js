@@ -163,4 +163,4 @@ if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }
 
-module.exports = { jestArgs, reporterArgs, main };
+module.exports = { jestArgs, reporterArgs, main, TAKES_VALUE };
