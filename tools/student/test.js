@@ -8,6 +8,7 @@ const path = require('node:path');
 const kata = require('../shared/kata.js');
 const { runWatched, describeStall, REPORTER } = require('../shared/watchdog.js');
 const { targetName } = require('../shared/target.js');
+const { killTree } = require('../shared/kill-tree.js');
 const { renderSummary, painter } = require('./progress-reporter.js');
 
 const JEST = path.join(__dirname, '..', '..', 'node_modules', 'jest', 'bin', 'jest.js');
@@ -149,7 +150,14 @@ async function main(argv, opts = {}) {
   const all = argv.includes('--all');
   const rest = argv.filter((a) => a !== '--all');
   const args = [JEST, ...jestArgs(rest, ids), ...reporterArgs(all)];
-  const { code, stall, events } = await runWatched(process.execPath, args, opts);
+  const { code, stall, events } = await runWatched(process.execPath, args, {
+    ...opts,
+    // jest runs in its own process group (so the watchdog can kill it whole): Ctrl-C must too.
+    onSpawn: (child) =>
+      process.once('SIGINT', () => {
+        void killTree(child.pid).then(() => process.exit(130));
+      }),
+  });
   if (stall) {
     reportStall(stall, events);
     return 1;
@@ -158,8 +166,6 @@ async function main(argv, opts = {}) {
 }
 
 if (require.main === module) {
-  // Ctrl-C: jest gets the signal too (same terminal); wait for it, then exit as interrupted.
-  process.on('SIGINT', () => {});
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }
 
