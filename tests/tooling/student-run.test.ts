@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describeFailure } from '../../tools/student/failure.js';
+import { syntaxErrors } from '../../tools/student/syntax.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEST_JS = path.join(ROOT, 'tools', 'student', 'test.js');
@@ -87,5 +88,34 @@ describe('one failure, as shown for the exercise being worked on', () => {
     expect(lines.join('\n')).not.toMatch(/^\s+at /m);
     expect(lines.join('\n')).toMatch(/exercises\/02-locks\/async-mutex\.ts:22:5/);
     expect(lines.join('\n')).not.toMatch(/assert\.ts/);
+  });
+});
+
+describe('diagnoses', () => {
+  it('names a missing export as one', () => {
+    const raw = [
+      '`startEchoServer(0)` threw `TypeError: (0 , echo_server_1.startEchoServer) is not a function` instead of returning a promise.',
+      `    at Object.<anonymous> (${ROOT}/tests/04-tcp/echo-server.test.ts:10:3)`,
+    ].join('\n');
+    expect(describeFailure(raw)[0]).toMatch(/^Is `startEchoServer` exported\?/);
+  });
+
+  it('gives the compiler’s line for an exercise file that does not parse (a missing final `}`)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-syntax-'));
+    try {
+      const source = fs.readFileSync(path.join(ROOT, 'solutions', '02-locks', 'async-mutex.ts'), 'utf8');
+      const cut = source.trimEnd().replace(/\}$/, '');
+      const file = path.join(dir, 'async-mutex.ts');
+      fs.writeFileSync(file, cut);
+      const errors = syntaxErrors(file);
+      expect(errors[0]).toEqual({
+        line: cut.split('\n').length,
+        column: expect.any(Number),
+        message: "'}' expected.",
+      });
+      expect(syntaxErrors(path.join(ROOT, 'solutions', '02-locks', 'async-mutex.ts'))).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,9 @@ const path = require('node:path');
 const { stripVTControlCharacters } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+// `(0 , echo_server_1.startEchoServer) is not a function`, `mutex_1.Mutex is not a constructor`:
+// what an import of a name the module does not export turns into once compiled to CommonJS.
+const MISSING_EXPORT = /\b[\w$]+_1\.([\w$]+)\)? is not a (?:function|constructor)/;
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/;
 
 /**
@@ -81,6 +84,13 @@ function codeFrame(file, line, column, root = ROOT) {
  */
 function describeFailure(raw, maxText = 25) {
   const { text, frames } = splitFailure(raw);
+  const missing = MISSING_EXPORT.exec(text.join('\n'));
+  if (missing) {
+    text.unshift(
+      `Is \`${missing[1]}\` exported? The test imports it, but the exercise module has no such export: check that \`export\` is still in front of it.`,
+      '',
+    );
+  }
   const shown = text.length > maxText ? [...text.slice(0, maxText), '…'] : text;
   const frame = usefulFrame(frames);
   return [...shown, ...(frame ? ['', ...codeFrame(frame.file, frame.line, frame.column)] : [])];

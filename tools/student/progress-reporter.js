@@ -15,7 +15,8 @@
 const path = require('node:path');
 const kata = require('../shared/kata.js');
 const { targetName } = require('../shared/target.js');
-const { describeFailure } = require('./failure.js');
+const { describeFailure, codeFrame } = require('./failure.js');
+const { syntaxErrors } = require('./syntax.js');
 
 const BAR_WIDTH = 20;
 
@@ -170,6 +171,7 @@ class ProgressReporter {
         summary.passed === 0 &&
         failed.length > 0 &&
         failed.every((t) => /Not implemented/.test(t.failureMessages?.join('\n') ?? ''));
+      notCompiling(id, summary);
       results[id] = { ...summary, at: new Date().toISOString() };
     }
     const progress = kata.readProgress();
@@ -186,6 +188,25 @@ class ProgressReporter {
     });
     printAfterJestSummary(stream, `${lines.join('\n')}\n`);
   }
+}
+
+/**
+ * An exercise file that does not parse is never solved, however many tests pass (the per-file
+ * transpile forgives a missing final `}`): its first failure becomes the compiler's message.
+ * @param {string} id
+ * @param {{ solved: boolean, notStarted?: boolean, failure?: any }} summary
+ */
+function notCompiling(id, summary) {
+  const file = path.join(kata.ROOT, 'exercises', `${id}.ts`);
+  const [first] = syntaxErrors(file);
+  if (!first) return;
+  summary.solved = false;
+  summary.notStarted = false;
+  summary.failure = {
+    test: `exercises/${id}.ts does not compile`,
+    message: first.message,
+    detail: [`error: ${first.message}`, '', ...codeFrame(file, first.line, first.column)],
+  };
 }
 
 /**
