@@ -44,8 +44,6 @@ const CONTRACT_PENDING = new Set([
   '03-semaphores/bounded-queue',
   '03-semaphores/limit',
   '03-semaphores/semaphore',
-  '04-tcp/echo-client',
-  '04-tcp/echo-server',
   '05-udp/udp-client',
   '05-udp/udp-echo-server',
   '06-capstone/job-server',
