@@ -158,8 +158,8 @@ class ProgressReporter {
     }
     const results = {};
     for (const file of aggregated.testResults) {
-      const id = kata.idOfTestFile(file.testFilePath);
-      if (!id || !list.some((e) => e.id === id)) continue;
+      const id = exerciseOf(kata.idOfTestFile(file.testFilePath), list);
+      if (!id) continue;
       const summary = kata.summarizeFile(file);
       // A run that skipped some tests (`-t <name>`) and failed none says nothing for sure: the
       // exercise keeps its result from earlier runs.
@@ -172,7 +172,7 @@ class ProgressReporter {
         failed.length > 0 &&
         failed.every((t) => /Not implemented/.test(t.failureMessages?.join('\n') ?? ''));
       notCompiling(id, summary);
-      results[id] = { ...summary, at: new Date().toISOString() };
+      results[id] = merge(results[id], { ...summary, at: new Date().toISOString() });
     }
     const progress = kata.readProgress();
     const before = { ...progress };
@@ -188,6 +188,36 @@ class ProgressReporter {
     });
     printAfterJestSummary(stream, `${lines.join('\n')}\n`);
   }
+}
+
+/**
+ * The exercise a test file counts for: its own id, or `<id>` for `<id>-cli.test.ts` (the job
+ * server's CLI tests count in the job server's row), or null.
+ * @param {string | null} id @param {Array<{ id: string }>} list
+ */
+function exerciseOf(id, list) {
+  if (!id) return null;
+  if (list.some((e) => e.id === id)) return id;
+  const base = id.replace(/-cli$/, '');
+  return base !== id && list.some((e) => e.id === base) ? base : null;
+}
+
+/**
+ * Two test files' summaries of one exercise, as one.
+ * @param {any} a @param {any} b
+ */
+function merge(a, b) {
+  if (!a) return b;
+  return {
+    ...a,
+    passed: a.passed + b.passed,
+    failed: a.failed + b.failed,
+    pending: a.pending + b.pending,
+    total: a.total + b.total,
+    solved: a.solved && b.solved,
+    notStarted: a.notStarted && b.notStarted,
+    failure: a.failure ?? b.failure,
+  };
 }
 
 /**
