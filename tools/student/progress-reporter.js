@@ -15,6 +15,8 @@
 const path = require('node:path');
 const kata = require('../shared/kata.js');
 const { targetName } = require('../shared/target.js');
+const { describeFailure, codeFrame } = require('./failure.js');
+const { syntaxErrors } = require('./syntax.js');
 
 const BAR_WIDTH = 20;
 
@@ -68,9 +70,11 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
       ? paint.dim('not run yet')
       : s.solved
         ? `${s.passed}/${s.total} tests pass`
-        : s.total === 0
-          ? paint.red('the test file did not run')
-          : `${s.passed}/${s.total} tests pass`;
+        : s.notStarted
+          ? paint.dim(`not started (${s.total} tests)`)
+          : s.total === 0
+            ? paint.red('the test file did not run')
+            : `${s.passed}/${s.total} tests pass`;
     const num = String(i + 1).padStart(String(list.length).length);
     out.push(`  ${mark} ${num}. ${e.title.padEnd(titleWidth)}  ${e.id.padEnd(idWidth)}  ${detail}${earlier}`);
   });
@@ -100,7 +104,10 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
   } else if (s.failure) {
     const when = results[next.id] ? '' : paint.dim(' (earlier run)');
     out.push(`  First failing test${when}: ${paint.red(s.failure.test)}`);
-    for (const line of (s.failure.message || '(no message)').split('\n')) out.push(`      ${line}`);
+    const lines = s.failure.detail?.length
+      ? s.failure.detail
+      : (s.failure.message || '(no message)').split('\n');
+    for (const line of lines) out.push(line ? `      ${line}` : '');
   }
   if (s && s.passed === 0) {
     out.push(
@@ -111,7 +118,8 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
     `  Stuck?    ${paint.bold(`npm run hint -- ${name}`)}  ${paint.dim('(ask again for the next hint)')}`,
   );
   if (watching) {
-    out.push(`  Watching: save any file in exercises/ to run ${next.id} again. Ctrl+C stops.`);
+    const runs = typeof watching === 'string' ? watching : next.id;
+    out.push(`  Watching: save any file in exercises/ to run ${runs} again. Ctrl+C stops.`);
   } else {
     out.push(
       `  Just this exercise: ${paint.bold(`npm test -- ${name}`)}    re-run on every save: ${paint.bold(
@@ -150,13 +158,21 @@ class ProgressReporter {
     }
     const results = {};
     for (const file of aggregated.testResults) {
-      const id = kata.idOfTestFile(file.testFilePath);
-      if (!id || !list.some((e) => e.id === id)) continue;
+      const id = exerciseOf(kata.idOfTestFile(file.testFilePath), list);
+      if (!id) continue;
       const summary = kata.summarizeFile(file);
       // A run that skipped some tests (`-t <name>`) and failed none says nothing for sure: the
       // exercise keeps its result from earlier runs.
       if (summary.pending > 0 && !summary.failure) continue;
-      results[id] = { ...summary, at: new Date().toISOString() };
+      if (summary.failure) summary.failure.detail = describeFailure(rawFailure(file));
+      // An untouched stub: every test failed on its `Not implemented` error. One line, no blame.
+      const failed = file.testResults.filter((t) => t.status === 'failed');
+      summary.notStarted =
+        summary.passed === 0 &&
+        failed.length > 0 &&
+        failed.every((t) => /Not implemented/.test(t.failureMessages?.join('\n') ?? ''));
+      notCompiling(id, summary);
+      results[id] = merge(results[id], { ...summary, at: new Date().toISOString() });
     }
     const progress = kata.readProgress();
     const before = { ...progress };
@@ -167,11 +183,71 @@ class ProgressReporter {
       results,
       progress,
       before,
-      watching: Boolean(process.env.KATA_WATCH),
+      watching: process.env.KATA_WATCH || false,
       paint: painter(stream),
     });
     printAfterJestSummary(stream, `${lines.join('\n')}\n`);
   }
+}
+
+/**
+ * The exercise a test file counts for: its own id, or `<id>` for `<id>-cli.test.ts` (the job
+ * server's CLI tests count in the job server's row), or null.
+ * @param {string | null} id @param {Array<{ id: string }>} list
+ */
+function exerciseOf(id, list) {
+  if (!id) return null;
+  if (list.some((e) => e.id === id)) return id;
+  const base = id.replace(/-cli$/, '');
+  return base !== id && list.some((e) => e.id === base) ? base : null;
+}
+
+/**
+ * Two test files' summaries of one exercise, as one.
+ * @param {any} a @param {any} b
+ */
+function merge(a, b) {
+  if (!a) return b;
+  return {
+    ...a,
+    passed: a.passed + b.passed,
+    failed: a.failed + b.failed,
+    pending: a.pending + b.pending,
+    total: a.total + b.total,
+    solved: a.solved && b.solved,
+    notStarted: a.notStarted && b.notStarted,
+    failure: a.failure ?? b.failure,
+  };
+}
+
+/**
+ * An exercise file that does not parse is never solved, however many tests pass (the per-file
+ * transpile forgives a missing final `}`): its first failure becomes the compiler's message.
+ * @param {string} id
+ * @param {{ solved: boolean, notStarted?: boolean, failure?: any }} summary
+ */
+function notCompiling(id, summary) {
+  const file = path.join(kata.ROOT, 'exercises', `${id}.ts`);
+  const [first] = syntaxErrors(file);
+  if (!first) return;
+  summary.solved = false;
+  summary.notStarted = false;
+  summary.failure = {
+    test: `exercises/${id}.ts does not compile`,
+    message: first.message,
+    detail: [`error: ${first.message}`, '', ...codeFrame(file, first.line, first.column)],
+  };
+}
+
+/**
+ * The full message of a file's first failure, or the error that kept the file from running.
+ * @param {{ testResults: Array<{ status: string, failureMessages?: string[] }>,
+ *   testExecError?: { message?: string, stack?: string }, failureMessage?: string | null }} file
+ */
+function rawFailure(file) {
+  const first = file.testResults.find((t) => t.status === 'failed');
+  if (first) return first.failureMessages?.[0] ?? '';
+  return file.testExecError?.stack || file.testExecError?.message || file.failureMessage || '';
 }
 
 /**

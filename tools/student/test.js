@@ -4,9 +4,12 @@
 // `mutex` would also match async-mutex); `npm test -- 02-locks` or `locks` runs the topic.
 // Anything that is not an exercise name or a flag goes to jest unchanged (a path pattern).
 // The progress summary at the end comes from tools/student/progress-reporter.js (jest.config.ts).
-const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const kata = require('../shared/kata.js');
+const { runWatched, describeStall, REPORTER } = require('../shared/watchdog.js');
+const { targetName } = require('../shared/target.js');
+const { killTree } = require('../shared/kill-tree.js');
+const { renderSummary, painter } = require('./progress-reporter.js');
 
 const JEST = path.join(__dirname, '..', '..', 'node_modules', 'jest', 'bin', 'jest.js');
 // jest flags whose value is the next argument (`-t mutex` is a test name, not an exercise).
@@ -53,13 +56,91 @@ function jestArgs(argv, ids) {
     // `02-locks.mutex\.test\.ts$`: the `.` matches `/` and Windows' `\` alike.
     for (const id of found) {
       const [topic, name] = id.split('/');
-      out.push(`${escape(topic)}.${escape(name)}\\.test\\.ts$`);
+      // `<name>-cli.test.ts` tests the exercise's CLI: it counts in the same row.
+      out.push(`${escape(topic)}.${escape(name)}(-cli)?\\.test\\.ts$`);
     }
   }
   return out;
 }
 
-if (require.main === module) {
+/**
+ * The reporters of a student's run: the watchdog's first (its events must be written before a
+ * test can freeze the process), then jest's full output (`--all`) or the compact one, then the
+ * progress summary.
+ * @param {boolean} all
+ * @returns {string[]}
+ */
+function reporterArgs(all) {
+  return [
+    `--reporters=${REPORTER}`,
+    `--reporters=${all ? 'default' : path.join(__dirname, 'compact-reporter.js')}`,
+    `--reporters=${path.join(__dirname, 'progress-reporter.js')}`,
+  ];
+}
+
+/**
+ * After the watchdog stopped a run: the diagnosis, then the progress summary with the stuck
+ * exercise marked failing (jest's own summary never came).
+ * @param {import('../shared/watchdog.js').Stall} stall
+ * @param {Array<{ e: string, file?: string, test?: string, status?: string }>} events
+ */
+function reportStall(stall, events) {
+  const id = stall.file ? kata.idOfTestFile(stall.file) : undefined;
+  const lines = describeStall(stall, id ? `exercises/${id}.ts` : undefined);
+  process.stderr.write(`\n${lines.join('\n')}\n`);
+  let list;
+  try {
+    list = kata.loadKata().exercises;
+  } catch {
+    return;
+  }
+  /** @type {Record<string, any>} */
+  const results = {};
+  const ended = new Set(events.filter((ev) => ev.e === 'file-end').map((ev) => ev.file));
+  for (const file of new Set(events.map((ev) => ev.file).filter(Boolean))) {
+    const fid = kata.idOfTestFile(String(file));
+    if (!fid || !list.some((e) => e.id === fid) || (!ended.has(file) && file !== stall.file)) continue;
+    const cases = events.filter((ev) => ev.e === 'case-end' && ev.file === file);
+    const passed = cases.filter((ev) => ev.status === 'passed').length;
+    const failedCase = cases.find((ev) => ev.status === 'failed');
+    const stuck = file === stall.file;
+    const failed = cases.length - passed + (stuck ? 1 : 0);
+    results[fid] = {
+      passed,
+      failed,
+      pending: 0,
+      total: passed + failed,
+      solved: !stuck && failed === 0 && passed > 0,
+      failure: stuck
+        ? {
+            test: stall.test ?? '(loading the test file)',
+            message: `Stopped by the watchdog after ${Math.round(stall.ms / 1000)} s without progress (see above).`,
+          }
+        : failedCase
+          ? {
+              test: failedCase.test ?? '',
+              message: '(run `npm test -- ' + fid.split('/')[1] + '` for the message)',
+            }
+          : undefined,
+      at: new Date().toISOString(),
+    };
+  }
+  if (targetName() !== 'exercises' || process.env.KATA_OVERRIDE) return;
+  const progress = kata.readProgress();
+  const before = { ...progress };
+  Object.assign(progress, results);
+  kata.writeProgress(progress);
+  const summary = renderSummary({ list, results, progress, before, paint: painter(process.stderr) });
+  process.stderr.write(`${summary.join('\n')}\n`);
+}
+
+/**
+ * Runs jest under the watchdog. Exit code: jest's; 1 after a stall.
+ * @param {string[]} argv  what followed `npm test --`
+ * @param {{ env?: NodeJS.ProcessEnv, stallMs?: number }} [opts]
+ * @returns {Promise<number>}
+ */
+async function main(argv, opts = {}) {
   let ids;
   try {
     ids = kata.loadKata().exercises.map((e) => e.id);
@@ -67,10 +148,26 @@ if (require.main === module) {
     ids = [];
   }
   for (const id of kata.treeIds()) if (!ids.includes(id)) ids.push(id);
-  const result = spawnSync(process.execPath, [JEST, ...jestArgs(process.argv.slice(2), ids)], {
-    stdio: 'inherit',
+  const all = argv.includes('--all');
+  const rest = argv.filter((a) => a !== '--all');
+  const args = [JEST, ...jestArgs(rest, ids), ...reporterArgs(all)];
+  const { code, stall, events } = await runWatched(process.execPath, args, {
+    ...opts,
+    // jest runs in its own process group (so the watchdog can kill it whole): Ctrl-C must too.
+    onSpawn: (child) =>
+      process.once('SIGINT', () => {
+        void killTree(child.pid).then(() => process.exit(130));
+      }),
   });
-  process.exit(result.status ?? 1);
+  if (stall) {
+    reportStall(stall, events);
+    return 1;
+  }
+  return code ?? 1;
 }
 
-module.exports = { jestArgs };
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
+
+module.exports = { jestArgs, reporterArgs, main, TAKES_VALUE };

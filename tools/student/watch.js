@@ -5,11 +5,12 @@
 // Without a name it follows you: it watches the first exercise not solved yet, and moves on to the
 // next one as soon as that one passes. With a name (`npm run watch -- mutex`) it stays on it.
 // A save during a run stops that run (a hang in your code is never waited for) and starts over.
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const kata = require('../shared/kata.js');
-const { jestArgs } = require('./test.js');
+const { jestArgs, reporterArgs, TAKES_VALUE } = require('./test.js');
+const { runWatched, describeStall } = require('../shared/watchdog.js');
+const { killTree } = require('../shared/kill-tree.js');
 
 const JEST = path.join(kata.ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const EXERCISES = path.join(kata.ROOT, 'exercises');
@@ -20,8 +21,19 @@ const ids = list.map((e) => e.id);
 const names = ids.map((id) => id.split('/')[1]).join(', ');
 
 const args = process.argv.slice(2);
-const extra = args.filter((a) => a.startsWith('-')); // jest flags, passed on
-const named = args.filter((a) => !a.startsWith('-'));
+/** @type {string[]} */
+const extra = []; // jest flags, with their values (`-t release`), passed on
+/** @type {string[]} */
+const named = [];
+for (let i = 0; i < args.length; i++) {
+  if (!args[i].startsWith('-')) named.push(args[i]);
+  else {
+    extra.push(args[i]);
+    if (TAKES_VALUE.has(args[i]) && i + 1 < args.length) extra.push(args[++i]);
+  }
+}
+const all = extra.includes('--all');
+if (all) extra.splice(extra.indexOf('--all'), 1);
 let fixed; // the ids named on the command line, if any
 if (named.length > 0) {
   fixed = [...new Set(named.flatMap((n) => kata.resolveExercise(n, ids)))];
@@ -31,6 +43,8 @@ if (named.length > 0) {
   }
 }
 
+/** @type {import('node:child_process').ChildProcess | null} */
+let child = null;
 /** What to run now: the named exercises, or the first one not solved yet. */
 function current() {
   if (fixed) return fixed;
@@ -38,19 +52,12 @@ function current() {
   return next ? [next.id] : [];
 }
 
-let child = null;
 let again = false;
 let timer = null;
 let lastRun = [];
 
 function killChild() {
-  if (!child) return;
-  try {
-    if (process.platform === 'win32') child.kill();
-    else process.kill(-child.pid, 'SIGKILL'); // jest and anything it started
-  } catch {
-    /* already gone */
-  }
+  if (child) void killTree(child.pid);
 }
 
 function run() {
@@ -70,23 +77,32 @@ function run() {
   if (process.stdout.isTTY) process.stdout.write('\u001b[2J\u001b[3J\u001b[H');
   process.stdout.write(`npm run watch: ${targets.join(', ')}  (${new Date().toLocaleTimeString()})\n`);
   lastRun = targets;
-  child = spawn(process.execPath, [JEST, ...jestArgs(targets, ids), ...extra], {
-    stdio: 'inherit',
-    env: { ...process.env, KATA_WATCH: '1' },
-    detached: process.platform !== 'win32',
-  });
-  child.on('exit', () => {
+  runWatched(process.execPath, [JEST, ...jestArgs(targets, ids), ...extra, ...reporterArgs(all)], {
+    env: { KATA_WATCH: targets.join(', ') },
+    onSpawn: (c) => {
+      child = c;
+    },
+  }).then(({ stall }) => {
     child = null;
+    if (stall) {
+      const id = stall.file ? kata.idOfTestFile(stall.file) : undefined;
+      process.stdout.write(`\n${describeStall(stall, id ? `exercises/${id}.ts` : undefined).join('\n')}\n`);
+      process.stdout.write(
+        `\nWatching: save a file in exercises/ to run ${targets.join(', ')} again. Ctrl+C stops.\n`,
+      );
+    }
     if (again) {
       again = false;
       run();
       return;
     }
-    // Following the student: the exercise just passed, so go on to the next one.
+    // Following the student: the exercise just passed, so show it, then go on to the next one.
     const now = current();
     if (!fixed && now.join() !== lastRun.join()) {
-      process.stdout.write(`\n${lastRun.join(', ')} passes. On to the next exercise…\n`);
-      setTimeout(run, 1500);
+      process.stdout.write(
+        `\n★ Solved: ${lastRun.join(', ')}. On to ${now.join(', ') || 'the end'} in 3 s…\n`,
+      );
+      setTimeout(run, 3000);
     }
   });
 }

@@ -1,0 +1,121 @@
+// `npm test` as a student sees it (tools/student/test.js): one screen on the untouched stubs, and a
+// watchdog that ends a run frozen by a synchronous loop, naming the exercise and the test.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { describeFailure } from '../../tools/student/failure.js';
+import { syntaxErrors } from '../../tools/student/syntax.js';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TEST_JS = path.join(ROOT, 'tools', 'student', 'test.js');
+const PROGRESS = path.join(ROOT, 'node_modules', '.cache', 'kata', 'progress.json');
+
+/** Runs `npm test -- ...args` the way npm does, without npm; returns its screen. */
+function npmTest(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 170_000) {
+  const started = Date.now();
+  const res = spawnSync(process.execPath, [TEST_JS, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, KATA_TARGET: 'exercises', NO_COLOR: '1', FORCE_COLOR: '', ...env },
+    encoding: 'utf8',
+    timeout,
+  });
+  const screen = stripVTControlCharacters(`${res.stdout}${res.stderr}`);
+  return { code: res.status, screen, lines: screen.trimEnd().split('\n'), ms: Date.now() - started };
+}
+
+// The runs write the student's progress file: keep the real one.
+let saved: string | undefined;
+beforeAll(() => {
+  saved = fs.existsSync(PROGRESS) ? fs.readFileSync(PROGRESS, 'utf8') : undefined;
+});
+afterAll(() => {
+  if (saved === undefined) fs.rmSync(PROGRESS, { force: true });
+  else fs.writeFileSync(PROGRESS, saved);
+});
+
+describe('npm test on the untouched stubs', () => {
+  it('fits one screen (≤ 60 lines), names the next exercise and shows its first failure with no stack', () => {
+    fs.rmSync(PROGRESS, { force: true });
+    const { code, screen, lines } = npmTest([]);
+    expect(code).toBe(1);
+    expect(lines.length).toBeLessThanOrEqual(60);
+    expect(screen).toMatch(/Next: exercises\/01-threads\/thread\.ts/);
+    expect(screen).toMatch(/First failing test: /);
+    expect(screen).not.toMatch(/^\s+at /m); // no stack frames
+    expect(screen).not.toMatch(/tests\/helpers\//); // no helper's code frame
+  }, 180_000);
+});
+
+describe('the watchdog', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-loop-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('ends a run frozen by `while (true) {}` in an exercise function, naming the exercise and the test', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'solutions', '02-locks', 'async-mutex.ts'), 'utf8');
+    const looping = source.replace(/isLocked\(\): boolean \{/, 'isLocked(): boolean {\n    while (true) {}');
+    expect(looping).not.toBe(source);
+    const file = path.join(dir, 'async-mutex.ts');
+    fs.writeFileSync(file, looping);
+    const { code, screen, ms } = npmTest(['async-mutex'], {
+      KATA_STALL_MS: '4000',
+      KATA_OVERRIDE: JSON.stringify({ '02-locks/async-mutex': file }),
+    });
+    expect(code).toBe(1);
+    expect(screen).toMatch(
+      /Stopped: exercises\/02-locks\/async-mutex\.ts made no progress for \d+ s, in the test:\n {4}\S/,
+    );
+    expect(screen).toMatch(/a synchronous loop never gave control back/);
+    expect(ms).toBeLessThan(30_000);
+  }, 60_000);
+});
+
+describe('one failure, as shown for the exercise being worked on', () => {
+  it('puts the message first, drops the stack and frames the student’s line, never a helper', () => {
+    const raw = [
+      'Error: expected `1`, got `2`. Usual cause: the lock was not released.',
+      `    at check (${ROOT}/tests/helpers/assert.ts:12:24)`,
+      `    at AsyncMutex.release (${ROOT}/exercises/02-locks/async-mutex.ts:22:5)`,
+      `    at Object.<anonymous> (${ROOT}/tests/02-locks/async-mutex.test.ts:10:3)`,
+    ].join('\n');
+    const lines = describeFailure(raw);
+    expect(lines[0]).toMatch(/^Error: expected `1`, got `2`\. Usual cause/);
+    expect(lines.join('\n')).not.toMatch(/^\s+at /m);
+    expect(lines.join('\n')).toMatch(/exercises\/02-locks\/async-mutex\.ts:22:5/);
+    expect(lines.join('\n')).not.toMatch(/assert\.ts/);
+  });
+});
+
+describe('diagnoses', () => {
+  it('names a missing export as one', () => {
+    const raw = [
+      '`startEchoServer(0)` threw `TypeError: (0 , echo_server_1.startEchoServer) is not a function` instead of returning a promise.',
+      `    at Object.<anonymous> (${ROOT}/tests/04-tcp/echo-server.test.ts:10:3)`,
+    ].join('\n');
+    expect(describeFailure(raw)[0]).toMatch(/^Is `startEchoServer` exported\?/);
+  });
+
+  it('gives the compiler’s line for an exercise file that does not parse (a missing final `}`)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-syntax-'));
+    try {
+      const source = fs.readFileSync(path.join(ROOT, 'solutions', '02-locks', 'async-mutex.ts'), 'utf8');
+      const cut = source.trimEnd().replace(/\}$/, '');
+      const file = path.join(dir, 'async-mutex.ts');
+      fs.writeFileSync(file, cut);
+      const errors = syntaxErrors(file);
+      expect(errors[0]).toEqual({
+        line: cut.split('\n').length,
+        column: expect.any(Number),
+        message: "'}' expected.",
+      });
+      expect(syntaxErrors(path.join(ROOT, 'solutions', '02-locks', 'async-mutex.ts'))).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
