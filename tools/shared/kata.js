@@ -15,9 +15,9 @@ const HINT_LEVELS = ['a nudge', 'the API to read', 'the shape of the answer'];
 /**
  * @typedef {{ id: string, title: string, points: number, goal: string, hints: string[] }} Exercise
  * @typedef {{ exercises: Exercise[] }} Kata
- * @typedef {{ test: string, message: string }} Failure
+ * @typedef {{ test: string, message: string, detail?: unknown }} Failure
  * @typedef {{ passed: number, failed: number, pending: number, total: number, solved: boolean,
- *   failure?: Failure, at?: string }} FileSummary
+ *   failure?: Failure, at?: string, notStarted?: boolean, notCompiling?: unknown }} FileSummary
  */
 
 /** kata.json of `root`. @returns {Kata} */

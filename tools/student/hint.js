@@ -43,6 +43,7 @@ function wrapLine(text, width, first, rest) {
   return lines.join('\n');
 }
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
@@ -60,7 +61,7 @@ function main() {
       },
     });
   } catch (err) {
-    fail(err.message);
+    return fail(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -86,6 +87,7 @@ function main() {
     if (found.length > 1)
       fail(`\`${positionals[0]}\` names several exercises: ${found.join(', ')}. Name one.`);
     exercise = list.find((e) => e.id === found[0]);
+    if (!exercise) return fail(`\`${found[0]}\` is not in kata.json.`);
   } else {
     exercise = kata.currentExercise(kata.loadKata(), kata.readProgress());
     if (!exercise) {

@@ -153,7 +153,9 @@ class ProgressReporter {
     try {
       list = kata.loadKata().exercises;
     } catch (err) {
-      stream.write(`\n(No progress summary: kata.json cannot be read: ${err.message})\n`);
+      stream.write(
+        `\n(No progress summary: kata.json cannot be read: ${err instanceof Error ? err.message : err})\n`,
+      );
       return;
     }
     const results = {};
@@ -183,7 +185,7 @@ class ProgressReporter {
       results,
       progress,
       before,
-      watching: process.env.KATA_WATCH || false,
+      watching: Boolean(process.env.KATA_WATCH),
       paint: painter(stream),
     });
     printAfterJestSummary(stream, `${lines.join('\n')}\n`);
