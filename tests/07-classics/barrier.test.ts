@@ -1,6 +1,7 @@
 // Barrier: a reusable barrier for worker threads. All student code runs in worker threads
 // (tests/fixtures/barrier-tasks.ts), each writing its state to a shared board, so that a barrier
-// that never opens fails with the picture of who waits where, not with "timed out".
+// that never opens fails with the picture of who waits where, not with "timed out". A worker's
+// time limit (12 s) covers the start-up of the workers it waits for on a loaded machine.
 import * as path from 'node:path';
 import { check, show, waitUntil } from '../helpers/assert';
 import { runAllInWorkers, runInWorker } from '../helpers/workers';
@@ -43,9 +44,9 @@ describe('Barrier', () => {
     beforeAll(async () => {
       obs = await runInWorker(TASKS, 'basics', [], {
         what: 'The single-thread Barrier checks',
-        timeoutMs: 8000,
+        timeoutMs: 12_000,
       });
-    });
+    }, 20_000);
     function value(name: string, call: string): unknown {
       const o = obs[name];
       if (!o.ok) throw new Error(`${call} threw ${o.name}: ${o.message}`);
@@ -156,7 +157,7 @@ describe('Barrier', () => {
           [s.buffer, OFFSET, 3, id, timeoutMs, s.boardBuffer, gated],
           {
             what: `Worker ${id} in \`wait(${timeoutMs ?? ''})\``,
-            timeoutMs: 6000,
+            timeoutMs: 12_000,
             signal: s.stop.signal,
             state: () => picture(s.board, 3),
           },
@@ -168,7 +169,7 @@ describe('Barrier', () => {
       await Promise.race([
         waitUntil(
           () => [0, 1].every((id) => Atomics.load(s.board, SLOT.phase + id) !== PHASE.notStarted),
-          5000,
+          10_000,
           'workers 0 and 1 to call `wait()` on a barrier of 3',
         ),
         ...early.map((p) =>
@@ -204,7 +205,7 @@ describe('Barrier', () => {
         results.every((r) => r.result === true),
         `Expected all three \`wait()\` calls to return true once the third arrived, got ${show(results.map((r) => r.result))}.`,
       );
-    });
+    }, 30_000);
 
     it('§3 §4 round after round, a fast worker never laps the others (3 workers, 300 rounds)', async () => {
       const s = setup();
@@ -216,7 +217,7 @@ describe('Barrier', () => {
           args: [s.buffer, OFFSET, n, id, 300, s.boardBuffer],
           options: {
             what: `Worker ${id} (300 rounds of \`wait()\`)`,
-            timeoutMs: 6000,
+            timeoutMs: 12_000,
             signal: s.stop.signal,
             state: () => picture(s.board, n),
           },
@@ -226,13 +227,13 @@ describe('Barrier', () => {
         done.every((r) => r === 300),
         `Expected each worker to finish 300 rounds, got ${show(done)}.`,
       );
-    });
+    }, 30_000);
 
     it('§5 a worker that timed out is not counted: the next round still needs n arrivals', async () => {
       const s = setup();
       const opts = (id: number) => ({
         what: `Worker ${id} in \`wait()\``,
-        timeoutMs: 6000,
+        timeoutMs: 12_000,
         signal: s.stop.signal,
         state: () => picture(s.board, 3),
       });
@@ -256,7 +257,7 @@ describe('Barrier', () => {
       await Promise.race([
         waitUntil(
           () => Atomics.load(s.board, SLOT.phase + 1) !== PHASE.notStarted,
-          5000,
+          10_000,
           'worker 1 to call `wait()`',
         ),
         first,
@@ -273,6 +274,6 @@ describe('Barrier', () => {
         `Expected both \`wait()\` calls after the timed-out one to return true together, got ${show([a.result, b.result])}. ` +
           'If worker 1 passed alone, the timed-out arrival was still counted: withdraw it when giving up.',
       );
-    });
+    }, 30_000);
   });
 });

@@ -39,7 +39,7 @@ function start<T>(
   exportName: string,
   args: unknown[],
   id: number,
-  timeoutMs = 8000,
+  timeoutMs = 12_000,
 ) {
   const p = runInWorker<T>(TASKS, exportName, args, {
     what: `${names[id]} (\`${exportName}\`)`,
@@ -54,7 +54,7 @@ function start<T>(
 /** Waits until worker `id` has reached `state`, failing early if its run ends first. */
 async function reach(s: Setup, id: number, state: number, what: string, run: Promise<unknown>) {
   await Promise.race([
-    waitUntil(() => Atomics.load(s.board, SLOT.state + id) === state, 5000, what),
+    waitUntil(() => Atomics.load(s.board, SLOT.state + id) === state, 10_000, what),
     run.then((v) => {
       throw new Error(`Expected ${what}, but its worker finished first with ${show(v)}.`);
     }),
@@ -74,9 +74,9 @@ describe('RWLock', () => {
     beforeAll(async () => {
       obs = await runInWorker(TASKS, 'basics', [], {
         what: 'The single-thread RWLock checks',
-        timeoutMs: 8000,
+        timeoutMs: 12_000,
       });
-    });
+    }, 20_000);
     function value(name: string, call: string): unknown {
       const o = obs[name];
       if (!o.ok) throw new Error(`${call} threw ${o.name}: ${o.message}`);
@@ -215,7 +215,7 @@ describe('RWLock', () => {
         second.result === true && second.ms < 1500,
         `Expected \`acquireRead(3000)\` to return true at once while another reader holds a share, got ${show(second.result)} after ${second.ms.toFixed(0)} ms.`,
       );
-    }, 20_000);
+    }, 30_000);
 
     it('§4 §7 a writer waits for the reader inside and is woken when it leaves', async () => {
       const s = setup();
@@ -249,7 +249,7 @@ describe('RWLock', () => {
         `Expected \`acquireWrite(4000)\` to return true soon after the reader released (after about 150 ms), got ${show(w.result)} after ${w.ms.toFixed(0)} ms. ` +
           'Usual cause: the last reader out does not wake the sleeping writer (Atomics.notify).',
       );
-    }, 20_000);
+    }, 30_000);
 
     it('§3 §4 §7 4 workers, 400 mixed reads and writes: never a writer with anybody else inside', async () => {
       const s = setup();
@@ -261,7 +261,7 @@ describe('RWLock', () => {
           args: [s.buffer, OFFSET, s.boardBuffer, id, 100, 5],
           options: {
             what: `${name} (\`hammer\`)`,
-            timeoutMs: 8000,
+            timeoutMs: 12_000,
             signal: s.stop.signal,
             state: () => picture(s.board, names),
           },
@@ -272,7 +272,7 @@ describe('RWLock', () => {
         violations === 0,
         `Expected a writer to be alone inside every time, but ${violations} times a writer had company (a reader or another writer). Is "no reader and no writer inside → I am the writer" one atomic step?`,
       );
-    }, 20_000);
+    }, 30_000);
 
     it('§5 a writer is not starved by a relay of readers that never leaves the lock empty', async () => {
       const s = setup();
@@ -284,7 +284,7 @@ describe('RWLock', () => {
       await Promise.race([
         waitUntil(
           () => Atomics.load(s.board, SLOT.reads) >= 20,
-          5000,
+          10_000,
           'the two relay readers to take 20 read shares',
         ),
         ...relay.map((p) =>
@@ -309,6 +309,6 @@ describe('RWLock', () => {
         `Expected the writer's \`acquireWrite(3000)\` to get in while readers kept coming, but it returned ${show(writer.result)} after ${writer.ms.toFixed(0)} ms, during which readers took ${during} new read shares. ` +
           'Once a writer waits, new readers must wait behind it (a counter of waiting writers, checked by acquireRead).',
       );
-    }, 20_000);
+    }, 30_000);
   });
 });
