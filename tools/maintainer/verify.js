@@ -33,6 +33,7 @@ const { runFixtures, loadErrors } = require('./fixture-run.js');
 
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const PRETTIER = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
+const ESLINT = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
 const STEPS = 'types,format,solutions,contract,stubs,bugs,goods,tooling';
 /** Exercises whose stubs do not state `§N` clauses yet, nor have two known goods: checked once they do. */
 const CONTRACT_PENDING = new Set([
@@ -170,7 +171,7 @@ function contract(ids, rows) {
 /** tsc over the repo and over tools/, and prettier, side by side. */
 async function staticChecks() {
   // Types and format read files and barely compete: run them side by side.
-  const [types, toolTypes, format] = await Promise.all([
+  const [types, toolTypes, format, lint] = await Promise.all([
     steps.has('types')
       ? run(process.execPath, [TSC, '--noEmit', '-p', ROOT], { quiet: true, timeoutMs: RUN_LIMIT_MS })
       : null,
@@ -183,7 +184,15 @@ async function staticChecks() {
     steps.has('format')
       ? run(process.execPath, [PRETTIER, '--check', '.'], { quiet: true, cwd: ROOT, timeoutMs: RUN_LIMIT_MS })
       : null,
+    steps.has('lint')
+      ? run(process.execPath, [ESLINT, '.'], { quiet: true, cwd: ROOT, timeoutMs: RUN_LIMIT_MS })
+      : null,
   ]);
+  if (lint) {
+    const out = lint.stdout.trim().split('\n').slice(0, 20).join('\n');
+    check(lint.code === 0, 'lint: eslint . (npm run lint)', out);
+    log(`lint: ${lint.code === 0 ? 'ok' : 'problems'} (${lint.ms} ms)`);
+  }
   if (types) {
     check(types.code === 0, 'types: tsc --noEmit', types.stdout.trim().split('\n').slice(0, 15).join('\n'));
     log(`types: ${types.code === 0 ? 'ok' : 'errors'} (${types.ms} ms)`);
