@@ -277,7 +277,7 @@ describe('RWLock', () => {
     it('§5 a writer is not starved by a relay of readers that never leaves the lock empty', async () => {
       const s = setup();
       const names = ['reader 0', 'reader 1', 'writer 2'];
-      const handoverMs = 200;
+      const handoverMs = 300;
       const relay = [0, 1].map((id) =>
         start<number>(s, names, 'relayReader', [s.buffer, OFFSET, s.boardBuffer, id, handoverMs], id, 15_000),
       );
@@ -298,7 +298,7 @@ describe('RWLock', () => {
         s,
         names,
         'tryOnce',
-        [s.buffer, OFFSET, s.boardBuffer, 2, true, 3000],
+        [s.buffer, OFFSET, s.boardBuffer, 2, true, 4000],
         2,
       );
       const during = Atomics.load(s.board, SLOT.reads) - before;
@@ -306,7 +306,7 @@ describe('RWLock', () => {
       await Promise.all(relay);
       check(
         writer.result === true,
-        `Expected the writer's \`acquireWrite(3000)\` to get in while readers kept coming, but it returned ${show(writer.result)} after ${writer.ms.toFixed(0)} ms, during which readers took ${during} new read shares. ` +
+        `Expected the writer's \`acquireWrite(4000)\` to get in while readers kept coming, but it returned ${show(writer.result)} after ${writer.ms.toFixed(0)} ms, during which readers took ${during} new read shares. ` +
           'Once a writer waits, new readers must wait behind it (a counter of waiting writers, checked by acquireRead).',
       );
     }, 30_000);
