@@ -25,15 +25,8 @@ export class Barrier {
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new TypeError('`buffer` must be a SharedArrayBuffer: workers only share those.');
     }
-    if (
-      !Number.isInteger(byteOffset / 4) ||
-      byteOffset < 0 ||
-      byteOffset + Barrier.BYTES > buffer.byteLength
-    ) {
-      throw new RangeError(
-        `\`byteOffset\` must be a multiple of 4 with ${Barrier.BYTES} bytes after it in a buffer of ${buffer.byteLength} bytes; got ${byteOffset}.`,
-      );
-    }
+    // Node's own RangeError for an offset that is misaligned, negative or without 16 bytes after it.
+    new Int32Array(buffer, byteOffset, Barrier.BYTES / 4);
     this.n = n;
     this.buffer = buffer;
     this.byteOffset = byteOffset;
@@ -51,7 +44,7 @@ export class Barrier {
     for (;;) {
       const last = (seen & COUNT) + 1 === this.n;
       // The last arrival opens the next generation with a count of 0 (16 bits of generation wrap).
-      mine = last ? ((seen >>> 16) + 1) << 16 : seen + 1;
+      mine = (last ? seen | COUNT : seen) + 1; // last: a carry into the generation, count 0
       const before = Atomics.compareExchange(this.cell, 0, seen, mine);
       if (before === seen) {
         if (!last) break;
