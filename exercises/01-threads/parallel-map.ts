@@ -22,6 +22,24 @@
  *   1. Keep `next` (the next index to hand out) and `done` (results received).
  *   2. Send `{ index, item }`; reply `{ index, ok, value }` or `{ index, ok: false, message }`.
  *   3. `concurrency` is checked with `Number.isInteger(c) && c >= 1`, else `Promise.reject(new RangeError(…))`.
+ *
+ * Contract (what the tests check, and nothing else):
+ *  §1 Resolves with `task(item)` for every item, awaited (a task may be async), in input order
+ *     whatever order the items finish in. The task is called with the item alone.
+ *  §2 Runs the items in worker threads, never on the calling thread, `concurrency` of them at the
+ *     same time when there are that many items.
+ *  §3 Never runs more than `concurrency` items at once, on at most `concurrency` worker threads:
+ *     the workers are reused from item to item.
+ *  §4 `concurrency` defaults to `os.availableParallelism()`.
+ *  §5 A `concurrency` that is not an integer of 1 or more makes the returned promise reject with a
+ *     RangeError (the call itself does not throw).
+ *  §6 `[]` resolves `[]` without starting a worker.
+ *  §7 A task that throws or rejects makes the call reject with an Error whose message contains the
+ *     item's index and the task's message, like `item 3: <message>`.
+ *  §8 The call rejects with an Error, and never hangs, when a task ends its worker thread
+ *     (`process.exit()`, an uncaught exception), when a result cannot be sent back, or when an
+ *     item cannot be sent to a worker (a function).
+ *  §9 When the call rejects, every worker it started is terminated (none goes on running a task).
  */
 
 export interface Task {

@@ -19,9 +19,28 @@
  *
  * Read: Node docs "worker_threads": `new Worker`, events `message`, `error`, `exit`, `terminate()`.
  * Hints, one layer at a time:
- *   1. The worker posts back plain data: `{ ok: true, value }` or `{ ok: false, message }`.
- *   2. An Error's class does not survive the thread boundary: send its message, rebuild an Error.
+ *   1. The worker posts back its outcome: `{ ok: true, value }` or `{ ok: false, error }`.
+ *   2. Structured clone keeps an Error's message (and a built-in class such as TypeError, not a
+ *      class of your own): post the error itself, or its message as plain data and rebuild one.
  *   3. `start()` creates the worker and ONE promise; `join()` returns that same promise.
+ *
+ * Contract (what the tests check, and nothing else):
+ *  §1 `new Thread(options)` starts nothing. It throws a TypeError when `module` or `exportName` is
+ *     not a non-empty string, or when `args` is given and is not an array.
+ *  §2 Without `args` the target is called with no arguments.
+ *  §3 `start()` runs `exportName(...args)` from `module` in a new worker thread at once, so that
+ *     threads started together run at the same time (a SharedArrayBuffer in `args` is shared).
+ *  §4 `join()` resolves with the target's return value, awaited, the same value on every call.
+ *  §5 When the target throws or rejects, `join()` rejects with an Error whose message contains
+ *     the target's error message.
+ *  §6 When the worker ends without a result (`process.exit()`, an uncaught crash, a promise that
+ *     never settles, a value `postMessage` cannot clone), `join()` rejects with an Error whose
+ *     message is not empty: it never hangs.
+ *  §7 By the time `join()` settles, the worker has exited (nothing the target left running goes on).
+ *  §8 A second `start()` throws an Error whose message mentions "already started".
+ *  §9 `join()` before `start()` returns a promise that rejects with an Error mentioning "not started".
+ *  §10 `isAlive` is false before `start()`, true from `start()` while the target runs, and false
+ *     once `join()` has settled (resolved or rejected).
  */
 export interface ThreadOptions {
   /** Absolute path of a .ts or .js module. */

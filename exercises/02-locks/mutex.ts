@@ -12,6 +12,27 @@
  *
  * Read: MDN "Atomics.compareExchange", "Atomics.wait", "Atomics.notify".
  * Hints: `npm run hint -- mutex`.
+ *
+ * Contract (what the tests check, and nothing else):
+ *  §1 `new Mutex(buffer?, byteOffset?)` keeps `buffer` and `byteOffset` (defaults: a new 4-byte
+ *     SharedArrayBuffer, 0). The lock is the one Int32 at `byteOffset`, and it touches no other
+ *     byte: 0 is unlocked, any other value locked. Mutex objects over the same buffer and offset
+ *     are the same lock; locks at other offsets are independent.
+ *  §2 A `buffer` that is not a SharedArrayBuffer → a TypeError that says why; a `byteOffset` that is negative, not
+ *     a multiple of 4, or leaves no room for an Int32 → RangeError.
+ *  §3 `tryAcquire()` takes a free lock and returns true; while it is held (by any thread or
+ *     handle) it returns false at once.
+ *  §4 `acquire(timeoutMs?)` takes a free lock at once and returns true, whatever `timeoutMs`.
+ *     While the lock is held it waits: `undefined`/`Infinity` for ever; `timeoutMs` > 0 about
+ *     that long, then returns false; 0 or less not at all (false at once).
+ *  §5 At most one thread holds the lock at a time, however many contend: no update made under
+ *     the lock is lost.
+ *  §6 A blocked `acquire()` sleeps in Atomics.wait until a `release()` wakes it with
+ *     Atomics.notify: it does not spin (no CPU), nor poll (wake on a timer to look again). Each
+ *     `release()` lets one waiter in.
+ *  §7 `release()` frees the lock. Releasing an unlocked mutex throws an Error that says why.
+ *  §8 `withLock(fn)` runs `fn` holding the lock and returns its value; it releases the lock when
+ *     `fn` returns and when it throws (then it rethrows `fn`'s error).
  */
 export class Mutex {
   readonly buffer: SharedArrayBuffer;

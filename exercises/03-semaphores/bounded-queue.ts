@@ -2,11 +2,19 @@
  * A bounded FIFO queue for async producers and consumers on one thread (Python's `queue.Queue`
  * with `maxsize`, for promises).
  *
- * - `put(item)` waits while the queue holds `capacity` items; `take()` waits while it is empty.
- * - Items come out in the order they went in; `size` never exceeds `capacity`.
- * - `close()`: `take()` still drains the items left, then rejects; a `take()` waiting on an
- *   empty queue rejects, and so do a `put()` waiting for room and every later `put()`. The errors
- *   mention "closed". Closing twice does nothing.
+ * Contract (what the tests check, and nothing else):
+ *  §1 `take()` gives the items back in the order they were put (first in, first out).
+ *  §2 `take()` on an empty queue waits; a `put(item)` then resolves it with `item`.
+ *  §3 `put(item)` on a queue holding `capacity` items waits; a `take()` then lets it in.
+ *  §4 `size` is the number of items in the queue now, and never exceeds `capacity`.
+ *  §5 Each item is taken exactly once: one `put` resolves one waiting `take`, never two, and
+ *     with many producers and consumers no item is lost or duplicated.
+ *  §6 After `close()`, `take()` still returns the items left, then rejects; a `take()` waiting on
+ *     an empty queue rejects at `close()`. The errors' messages contain "closed".
+ *  §7 After `close()`, a `put()` waiting for room rejects and every later `put()` rejects, and
+ *     their items are not added. The errors' messages contain "closed".
+ *  §8 Calling `close()` again does nothing.
+ *  §9 `new BoundedQueue(capacity)` throws a RangeError when `capacity` is not a positive integer.
  *
  * The trap: do not wake every waiting `take()` when one item arrives (or every `put()` when one
  * slot frees). They all resume and each takes "the" item: one gets it, the others get `undefined`

@@ -8,6 +8,18 @@
  * still running, and settles with `fn`'s result or error. Functions start in the order they were
  * passed in. `activeCount` counts the running ones, `pendingCount` the waiting ones.
  *
+ * Contract (what the tests check, and nothing else):
+ *  §1 `limit(fn)` returns a promise that resolves with what `fn` returns (or what the promise it
+ *     returns resolves with), and rejects with what `fn` throws (or what its promise rejects with).
+ *  §2 At most `concurrency` functions passed to `limit` run at once (started, not yet settled);
+ *     when a slot is free, the next waiting function starts without waiting for anything else.
+ *  §3 Waiting functions start in the order they were passed in (first in, first out).
+ *  §4 However `fn` ends (a return, a synchronous throw, a rejection) its slot is freed, and its
+ *     failure rejects its own call only.
+ *  §5 `activeCount` is the number of functions started and not yet settled, `pendingCount` the
+ *     number waiting for a slot; both are up to date once pending microtasks have run.
+ *  §6 `createLimit(concurrency)` throws a RangeError when `concurrency` is not a positive integer.
+ *
  * The trap: a slot must be freed however `fn` ends — a return, a rejected promise, or a
  * synchronous throw — and one call's failure must not reject any other call.
  */

@@ -17,6 +17,34 @@
  *
  * Read: MDN "Atomics.compareExchange", "Atomics.wait", "Atomics.notify"; Python's
  * `threading.BoundedSemaphore`.
+ *
+ * Contract (what the tests check, and nothing else):
+ *  §1 `new Semaphore(permits)` starts with all `permits` available, its state in `buffer` (a
+ *     SharedArrayBuffer) from `byteOffset` (an integer ≥ 0). `permits` not an integer ≥ 0 (-1,
+ *     1.5, NaN, Infinity) → a RangeError that says why. Up to 2147483647 (the largest Int32) is counted exactly;
+ *     a larger count is either refused with a RangeError or counted exactly (never wrapped).
+ *  §2 `Semaphore.attach(buffer, byteOffset?)` (default offset 0) is a handle on the semaphore
+ *     whose `buffer` and `byteOffset` it is given, in this worker or another: every handle shares
+ *     the count and the bound, and sees the others' changes.
+ *  §3 `attach()` refuses a `buffer` that is not a SharedArrayBuffer with a TypeError that says
+ *     why, and a
+ *     `byteOffset` that is negative, not a multiple of 4, or leaves no room in `buffer` for the
+ *     semaphore's state with a RangeError.
+ *  §4 `available` is the number of permits free now.
+ *  §5 `tryAcquire()` takes a free permit and returns true; with none free it returns false at
+ *     once and takes nothing.
+ *  §6 `acquire(timeoutMs?)` takes a free permit at once and returns true, whatever `timeoutMs`.
+ *     With none free it waits: `undefined`/`Infinity` for ever; `timeoutMs` > 0 about that long,
+ *     then returns false having taken nothing; 0 or less not at all (false at once).
+ *     `acquire(NaN)` → a RangeError that says why, and takes nothing.
+ *  §7 With k permits, k threads can hold one at once, and never more than k, however many
+ *     contend.
+ *  §8 A blocked `acquire()` sleeps in Atomics.wait until a `release()` wakes it with
+ *     Atomics.notify: it does not spin (no CPU), nor poll (wake on a timer to look again). Each
+ *     `release()` lets a waiter in.
+ *  §9 `release()` gives a permit back. It is bounded: a `release()` that would make more permits
+ *     available than the semaphore was made with, through any handle, throws a RangeError that
+ *     says why and changes nothing (so `new Semaphore(0)` can never be released).
  */
 export class Semaphore {
   /** The shared memory holding the semaphore (send it to a worker, with `byteOffset`). */

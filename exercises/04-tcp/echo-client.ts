@@ -6,18 +6,38 @@
  *   console.log(await client.request('hello')); // 'hello'
  *   await client.close();
  *
- * - Only `\n` ends a line. A message containing `\n` → the promise rejects with RangeError.
- * - Several requests may be in flight at once: they resolve in the order they were sent.
- * - Connection refused → `connect()` rejects with the socket error (code `ECONNREFUSED`).
- * - No reply within `timeoutMs` (default 5000) → rejects with a message containing "timed out",
- *   and the client closes (a late reply would otherwise answer the next request).
- * - The server ends or drops the connection, or `close()` is called → pending requests reject.
+ * Contract (what the tests check, and nothing else):
+ *  §1 `EchoClient.connect({ host, port, timeoutMs })` connects to `host` (default `'127.0.0.1'`)
+ *     and `port`, and resolves with a client once connected. A refused connection → it rejects
+ *     with the socket error (code `ECONNREFUSED`).
+ *  §2 `timeoutMs` that is not a number, or is NaN → `connect()` rejects with a TypeError or a
+ *     RangeError whose message names `timeoutMs` (no synchronous throw).
+ *  §3 `request(message)` sends the message as UTF-8 followed by one `\n`, and resolves with the
+ *     next whole line received, decoded as UTF-8, without its `\n`, however the reply is cut into
+ *     chunks (one byte at a time, or inside a multi-byte character). Only `\n` ends a line.
+ *  §4 Several requests may be in flight at once: each line received answers the oldest request
+ *     still waiting, so they resolve in the order they were sent, even when one chunk holds
+ *     several lines. A line received while no request waits does not break the client (it is
+ *     dropped, or it answers the next request).
+ *  §5 A message containing `\n` → the returned promise rejects with a RangeError whose message
+ *     contains "newline", and nothing is sent: the client stays usable.
+ *  §6 No reply within `timeoutMs` ms of the request → it rejects with an Error whose message
+ *     contains "timed out", and the client closes its connection (a late reply would otherwise
+ *     answer the next request). Only a request waits: an idle client never times out. A
+ *     `timeoutMs` beyond `setTimeout`'s limit (2 ** 31 - 1 ms), `Infinity` included, must not
+ *     make a request time out at once.
+ *  §7 When the server ends or resets the connection, or `close()` is called, every request still
+ *     waiting rejects at once with an Error (on a reset: the socket error, code `ECONNRESET`),
+ *     even while the request is still being sent; a request made afterwards rejects at once.
+ *  §8 `close()` closes the connection and resolves; calling it again resolves too.
  *
  * The trap: the seed took one `recv(1024)` as the whole reply. TCP is a byte stream: a reply may
  * arrive in several chunks (even one byte at a time, or split inside a multi-byte character), and
  * one chunk may hold several replies. Buffer what arrives, decode it with a `StringDecoder`, and
  * hand out whole lines.
  *
+ * Read: Node docs "net" (`net.connect`, the socket's `connect`, `data`, `end`, `error` events),
+ * "string_decoder", "timers".
  * Hints: `net.connect({ host, port })` and its `connect`/`error` events; a FIFO array of pending
  * `{ resolve, reject, timer }`; `socket.on('data' | 'end' | 'close' | 'error')`.
  */
@@ -25,7 +45,7 @@ export interface EchoClientOptions {
   /** Default `'127.0.0.1'`. */
   host?: string;
   port: number;
-  /** How long a request waits for its reply (default 5000; `Infinity` waits forever). */
+  /** How long a request waits for its reply, in ms (default 5000; `Infinity`: no limit). */
   timeoutMs?: number;
 }
 

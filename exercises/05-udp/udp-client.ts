@@ -6,14 +6,38 @@
  *   const echo = await client.request('hi', { port: 5000 }, { timeoutMs: 500, retries: 3 });
  *   await client.close();
  *
- * - `open()` binds `host` (default `127.0.0.1`) and `port` (default 0: a free one) and reads the
- *   port back; a port in use rejects with the `EADDRINUSE` error.
- * - `request()` sends, waits `timeoutMs` (default 500), resends up to `retries` times (default 3),
- *   then rejects with a message containing "attempt" and the total (1 + retries).
- * - Only a datagram from the server's address AND port whose bytes are exactly the message
- *   answers it: strangers, duplicates and late replies to earlier requests are ignored.
- * - Several requests at once are allowed (serve them one at a time if you like).
- * - `close()` rejects pending requests, stops every retry timer and closes the socket; idempotent.
+ * Contract (what the tests check, and nothing else):
+ *  §1 `UdpClient.open(options?)` binds a UDP (IPv4) socket on `host` (default `127.0.0.1`) and
+ *     `port` (default 0: a free port the OS picks) and resolves once it is bound; `client.port` is
+ *     the bound port.
+ *  §2 `open()` on a port in use rejects with the socket's own error (`code: 'EADDRINUSE'`).
+ *  §3 `request(message, server, options?)` sends the UTF-8 bytes of `message` from `client.port`
+ *     to `server.host` (default `127.0.0.1`; a name such as `localhost` is looked up) on
+ *     `server.port`, and resolves with the echo, as a string.
+ *  §4 Only a datagram from the server's address AND port whose bytes are exactly the message
+ *     answers it: strangers, duplicates and late replies to earlier requests are ignored.
+ *  §5 Several requests may be pending at once (serve them one at a time if you like); each
+ *     resolves with its own echo.
+ *  §6 Each attempt waits `timeoutMs` (default 500) for the answer, the last attempt too; each wait
+ *     that ends without it sends the datagram again, up to `retries` times (default 3): 1 + retries
+ *     datagrams in all, over about (1 + retries) × timeoutMs.
+ *  §7 `timeoutMs: Infinity` waits for ever: one datagram, no resend, pending until the answer
+ *     comes (or `close()`).
+ *  §8 With no answer after the last attempt's wait, the request rejects with an Error whose
+ *     message contains "attempt" and the number of attempts (1 + retries).
+ *  §9 A message too big for one datagram (over 65,507 bytes) rejects with the error that
+ *     `socket.send()` reports (`code: 'EMSGSIZE'`), without waiting for `timeoutMs`.
+ *  §10 `close()` rejects every pending request with an Error whose message contains "closed",
+ *     stops every retry timer and closes the socket (its port is free again once `close()`
+ *     resolves); every call resolves (idempotent).
+ *  §11 `request()` on a closed client, or closed while the server's name was being looked up,
+ *     rejects with an Error whose message contains "closed" and sends nothing.
+ *  §12 Bad arguments are refused: an `open()` port that is not an integer from 0 to 65535 (dgram's
+ *     `bind()` does not check it), or a server port that is not an integer from 1 to 65535, with a
+ *     RangeError; a `message` that is not a string with a TypeError; `retries` that is not an
+ *     integer ≥ 0 with a RangeError; `timeoutMs` that is not a number > 0 (Infinity is one), or no
+ *     `server`, with a TypeError or a RangeError.
+ *  §13 Errors are reported by rejecting the promise, never by throwing.
  *
  * The trap: the seed took the next datagram as the answer, whoever sent it. With retries, an old
  * reply (or its duplicate) arrives while the next request waits: match the answer, never "the

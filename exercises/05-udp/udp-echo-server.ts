@@ -4,13 +4,23 @@
  * UDP has no connections: each datagram arrives on its own, with the address and port of whoever
  * sent it (`rinfo` in the `'message'` event). An echo server sends the same bytes back there.
  *
- * - Reply to each datagram's sender: any number of senders, each on its own port.
- * - Echo the bytes unchanged (binary too), up to the largest UDP datagram: 65,507 bytes.
- * - Bind `host` (default `127.0.0.1`, not every interface as the seed's `''` did) and `port`
- *   (default 0: the OS picks a free one; read it back with `socket.address()`).
- * - Bind errors reject the promise with the original error (e.g. `code: 'EADDRINUSE'`).
- * - `close()` closes the socket, resolves once it is closed, and is idempotent.
- * - `log` gets `msg from: HOST:PORT` and `From connected user: <text>` for each datagram.
+ * Contract (what the tests check, and nothing else):
+ *  §1 `startUdpEchoServer(options?)` binds a UDP (IPv4) socket on `host` (default `127.0.0.1`,
+ *     not every interface as the seed's `''` did) and `port` (default 0: a free port the OS picks),
+ *     and resolves once it is bound with `{ host, port, close }`: the address and port it is bound
+ *     to (read them back with `socket.address()`).
+ *  §2 Each datagram is echoed to its own sender (its `rinfo` address and port), from the server's
+ *     port: any number of senders, each on its own port.
+ *  §3 The echo is the datagram's bytes unchanged (binary too, not only UTF-8), up to the largest
+ *     UDP datagram: 65,507 bytes.
+ *  §4 A bind error rejects with the socket's own error (`code: 'EADDRINUSE'` for a port in use).
+ *  §5 A `port` that is not an integer from 0 to 65535 rejects with a RangeError (dgram's `bind()`
+ *     does not check it: it binds 70000 as 4464).
+ *  §6 `close()` closes the socket (its port is free again once `close()` resolves); every call
+ *     resolves (idempotent).
+ *  §7 `log`, if given, gets `msg from: HOST:PORT` (the sender) and `From connected user: <text>`
+ *     (the datagram decoded as UTF-8) for each datagram.
+ *  §8 Errors are reported by rejecting the promise, never by throwing.
  *
  * The trap: the seed's `recvfrom(1024)` and a remembered `addr`. Node hands you the whole
  * datagram and its own sender: do not cut it, decode it or reply anywhere but to its `rinfo`.

@@ -13,23 +13,37 @@
  *   → {"id":4,"job":"nope"}              ← {"id":4,"error":"unknown job …"}
  *   → {oops                              ← {"id":null,"error":"bad JSON …"}
  *
- * - `fib` is the naive recursion `fib(n) = n < 2 ? n : fib(n-1) + fib(n-2)` (it is meant to burn
- *   CPU), `arg` an integer from 0 to 45. `sleep` blocks a worker for `arg` ms (an integer ≥ 0;
- *   the solution allows up to 60 000) and returns `null`: `Atomics.wait` on a scratch Int32Array.
- * - Both run in WORKER THREADS, at most `workers` at once (default `os.availableParallelism()`):
- *   a pool. A job that finds every worker busy waits in a queue; `queued` counts those, and when
- *   `maxQueue` (default 100) are already waiting, the new job gets an error reply.
- * - `stats` is answered by the main thread at once: `completed` (jobs finished, with a result or
- *   an error), `running` (jobs in a worker right now), `queued` (jobs waiting for a worker).
- * - Replies carry the request's `id`: jobs finish out of order (with 2 workers, `fib 1` sent
- *   after `fib 40` is answered first), and the id is how the client tells them apart. Each reply
- *   goes to the connection that sent the job.
- * - Unknown job, bad `arg`, full queue → `{"id":…,"error":"…"}`; a line that is not JSON →
- *   `{"id":null,"error":"…"}`. Either way the connection stays open.
- * - Default host `127.0.0.1`, port 0. A port in use → the promise rejects with the `EADDRINUSE`
- *   error. `workers` not a positive integer → it rejects too.
- * - `close()` stops listening, destroys open connections, drops the waiting jobs and terminates
- *   the workers (a running job included); calling it again is fine.
+ * Contract (what the tests check, and nothing else):
+ *  §1 `fib`: `arg` an integer from 0 to 45; the reply's `result` is `fib(arg)`, the naive
+ *     recursion `fib(n) = n < 2 ? n : fib(n-1) + fib(n-2)` (it is meant to burn CPU).
+ *  §2 `sleep`: `arg` an integer from 0 to 60 000; blocks a worker for `arg` ms (`Atomics.wait` on
+ *     a scratch Int32Array), then the reply's `result` is `null`.
+ *  §3 `stats` is answered by the main thread at once: `completed` (jobs a worker has finished),
+ *     `running` (jobs in a worker right now), `queued` (jobs waiting for a worker). A job
+ *     accepted and not yet finished counts in `running` or `queued` from the moment it is accepted.
+ *  §4 `fib` and `sleep` run in WORKER THREADS, never on the main thread: while they run, the
+ *     server keeps reading requests and answering `stats`.
+ *  §5 At most `workers` jobs run at once (default `os.availableParallelism()`), and up to
+ *     `workers` do: a free worker takes a job at once, whatever else is running.
+ *  §6 A job that finds every worker busy waits in a queue (`queued` counts those); when `maxQueue`
+ *     jobs already wait (default 100; 0: no job may wait), the new job gets an error reply at once.
+ *  §7 Every reply carries its request's `id` (jobs finish out of order: with 2 workers, `fib 1`
+ *     sent after `fib 40` is answered first) and goes to the connection that sent the request.
+ *  §8 Unknown job, bad `arg` → `{"id":…,"error":"…"}`; a line that is not JSON, or JSON but not
+ *     an object → `{"id":null,"error":"…"}`. Either way the connection stays open, and a client
+ *     that resets its connection does not take the server down.
+ *  §9 Requests are cut at `\n`: a line may arrive in pieces (a UTF-8 character cut in two
+ *     included), or several lines in one chunk.
+ *  §10 Default host `127.0.0.1` (not every interface), port 0; `port` is the port it listens on.
+ *  §11 The promise rejects: with the `EADDRINUSE` error when the port is in use; with a
+ *     RangeError for a `port` out of range (Node's own from `listen()` will do), for `workers`
+ *     not a positive integer, and for `maxQueue` not an integer ≥ 0.
+ *  §12 `close()` stops listening, destroys open connections, drops the waiting jobs and
+ *     terminates the workers, a running job included (it does not wait for it); calling it
+ *     again is fine.
+ *  §13 `npm run job-server -- --port P [--workers N]` (bin/job-server.ts, given) prints
+ *     `Server started on HOST:PORT` and serves until SIGTERM, then exits 0; it exits 1 with one
+ *     line on stderr when the port is in use.
  *
  * The trap: running the job where the request arrives. `fib(40)` inside the socket's `data`
  * handler freezes the main thread for a second: no other client, not even `stats`, is answered

@@ -1,11 +1,10 @@
 // Python's `threading.Thread`, on Node worker threads.
 //
-// The main side is the `Thread` class below. The worker side is `WORKER_SOURCE`, plain JavaScript
-// that the worker runs with `eval: true`: it loads the target, calls it, and posts the outcome
-// back. It is JavaScript, not TypeScript, for speed: see "Loading TypeScript, fast" below.
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+// This one file is both sides. On the main thread it exports `Thread`. A worker runs the short
+// JavaScript `BOOTSTRAP` below (`eval: true`), which sets up a fast TypeScript loader and then
+// loads THIS file again; at the bottom, seeing the `kataThreadTarget` workerData, the file runs
+// `runTarget()`: it loads the target, calls it, and posts the outcome back as plain data.
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 
 export interface ThreadOptions {
   /** Absolute path of a .ts or .js module. */
@@ -16,43 +15,33 @@ export interface ThreadOptions {
   args?: readonly unknown[];
 }
 
-/** What the worker posts back: the target's value, or its error as plain data. */
-type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string; stack?: string };
-
-/** What the worker gets as `workerData`. */
-interface WorkerInput {
-  target: { module: string; exportName: string; args: readonly unknown[] };
-  loader: LoaderSettings;
+interface Target {
+  module: string;
+  exportName: string;
+  args: readonly unknown[];
 }
+
+/** What the worker posts back: the target's value, or its error's message. */
+type Outcome = { ok: true; value: unknown } | { ok: false; message: string };
 
 // ---- Loading TypeScript, fast ------------------------------------------------------------------
 //
-// The target may be TypeScript. A worker started with `--require tsx/cjs` can load it, but
-// loading tsx (and the esbuild API it loads at once) takes longer than starting the worker
-// itself, and so does loading this file's TypeScript in every worker. So the worker runs the
-// plain JavaScript below, with a small loader of its own: it compiles each .ts file it requires
-// with esbuild (the compiler tsx uses) into a cache folder, keyed by a hash of the file's path
-// and text, and later threads just read the compiled file back. esbuild is loaded only on a
-// cache miss (a new or edited file). Like `tsx/cjs` it handles `require`d .ts files and keeps
-// stack traces pointing into them (inline source maps); unlike tsx it reads no tsconfig.json
-// (no `paths` aliases in targets).
-
-interface LoaderSettings {
-  /** This file: the target's module path is resolved from here. */
-  self: string;
-  /** esbuild's entry, resolved from tsx (which depends on it). */
-  esbuild: string;
-  cacheDir: string;
-  /** Goes into every cache key: a new esbuild or Node version compiles afresh. */
-  salt: string;
-}
-
-const WORKER_SOURCE = `'use strict';
-const { parentPort, threadId, workerData } = require('node:worker_threads');
+// The target, and this file, may be TypeScript. A worker started with `--require tsx/cjs` can
+// load them, but loading tsx (and the esbuild API it loads at once) takes longer than starting
+// the worker itself. So the worker first runs the plain JavaScript below, a small loader of its
+// own: it compiles each .ts file it requires with esbuild (the compiler tsx uses) into a cache
+// folder, keyed by a hash of the file's path and text and of the Node and esbuild versions, and
+// later threads just read the compiled file back. esbuild is loaded only on a cache miss (a new
+// or edited file). Like `tsx/cjs` it handles `require`d .ts files and keeps stack traces pointing
+// into them (inline source maps); unlike tsx it reads no tsconfig.json (no `paths` aliases).
+// It only changes how fast a thread starts, so it is a string: nothing in it is for the tests.
+const BOOTSTRAP = `'use strict';
+const { threadId, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const Module = require('node:module');
-const { target, loader } = workerData;
+const self = workerData.self;
 
 // A 64-bit string hash (cyrb53's mixing on two 32-bit lanes): node:crypto takes longer to load.
 function hash(text) {
@@ -68,15 +57,23 @@ function hash(text) {
   return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
+// esbuild is resolved from tsx, which depends on it; its version goes into every cache key.
+const esbuild = require.resolve('esbuild', {
+  paths: [path.dirname(require.resolve('tsx/cjs', { paths: [path.dirname(self)] }))],
+});
+const salt = 'esbuild ' + require(path.join(esbuild, '..', '..', 'package.json')).version +
+  ', node ' + process.versions.node;
+const cacheDir = path.join(os.tmpdir(), 'kata-thread-' + (process.getuid ? process.getuid() : os.userInfo().username));
+
 function compileTypeScript(module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const key = hash(loader.salt + '\\0' + filename + '\\0' + source);
-  const cached = path.join(loader.cacheDir, key + '-' + source.length + '.js');
+  const key = hash(salt + '\\0' + filename + '\\0' + source);
+  const cached = path.join(cacheDir, key + '-' + source.length + '.js');
   let code;
   try {
     code = fs.readFileSync(cached, 'utf8');
   } catch {
-    code = require(loader.esbuild).transformSync(source, {
+    code = require(esbuild).transformSync(source, {
       loader: filename.endsWith('x') ? 'tsx' : 'ts',
       format: 'cjs',
       target: 'node' + process.versions.node.split('.')[0],
@@ -84,7 +81,7 @@ function compileTypeScript(module, filename) {
       sourcefile: filename,
     }).code;
     try {
-      fs.mkdirSync(loader.cacheDir, { recursive: true, mode: 0o700 });
+      fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
       // Write, then rename: another thread never reads a half-written file.
       const partial = cached + '.' + process.pid + '-' + threadId;
       fs.writeFileSync(partial, code);
@@ -101,78 +98,31 @@ for (const extension of ['.ts', '.cts', '.mts', '.tsx']) {
   Module._extensions[extension] = compileTypeScript;
 }
 
-async function runTarget() {
-  let outcome;
-  try {
-    const fn = Module.createRequire(loader.self)(target.module)[target.exportName];
-    if (typeof fn !== 'function') {
-      throw new TypeError('\`' + target.exportName + '\` is not a function exported by ' + target.module);
-    }
-    outcome = { ok: true, value: await fn(...target.args) };
-  } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    outcome = { ok: false, name: e.name, message: e.message, stack: e.stack };
-  }
-  try {
-    parentPort.postMessage(outcome);
-  } catch (error) {
-    // A function, a class instance with private state, …: report it instead of dying silently.
-    parentPort.postMessage({
-      ok: false,
-      name: 'DataCloneError',
-      message: 'the return value of \`' + target.exportName + '()\` cannot be sent back: ' + error.message,
-    });
-  }
-}
-
-runTarget();
+require(self); // this file again: its last lines run the target
 `;
 
-let loaderSettings: LoaderSettings | undefined;
-
-// Stryker disable all: a compile cache for speed (see thread-start-join in README's benchmarks):
-// where it lives and how it is keyed changes how fast a thread starts, not what it does.
-function getLoaderSettings(): LoaderSettings {
-  if (!loaderSettings) {
-    const esbuild = require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/cjs'))] });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { version } = require(path.join(esbuild, '..', '..', 'package.json')) as { version: string };
-    const user = process.getuid?.() ?? os.userInfo().username;
-    loaderSettings = {
-      self: __filename,
-      esbuild,
-      cacheDir: path.join(os.tmpdir(), `kata-thread-${user}`),
-      salt: `esbuild ${version}, node ${process.versions.node}`,
-    };
-  }
-  return loaderSettings;
-}
-// Stryker restore all
-
 export class Thread<R = unknown> {
-  readonly #options: Required<ThreadOptions>;
+  readonly #target: Target;
   #result: Promise<R> | undefined;
   #alive = false;
 
   constructor(options: ThreadOptions) {
-    const { module, exportName, args = [] } = options ?? {};
-    if (typeof module !== 'string' || module === '') throw new TypeError('`module` must be a file path');
-    if (typeof exportName !== 'string' || exportName === '') {
-      throw new TypeError('`exportName` must be a non-empty string');
+    const { module, exportName, args = [] } = options;
+    const valid =
+      typeof module === 'string' && module !== '' && typeof exportName === 'string' && exportName !== '';
+    if (!valid || !Array.isArray(args)) {
+      throw new TypeError('`module` and `exportName` must be non-empty strings, and `args` an array');
     }
-    if (!Array.isArray(args)) throw new TypeError('`args` must be an array');
-    this.#options = { module, exportName, args: [...args] };
+    this.#target = { module, exportName, args: [...args] };
   }
 
   /** Runs the target in a new worker thread. A thread can be started once. */
   start(): void {
     if (this.#result) throw new Error('Thread already started: a thread can only be started once');
-    const { module, exportName, args } = this.#options;
     // Throws here (in the caller) if `args` cannot be cloned.
-    const workerData: WorkerInput = { target: { module, exportName, args }, loader: getLoaderSettings() };
-    const worker = new Worker(WORKER_SOURCE, {
+    const worker = new Worker(BOOTSTRAP, {
       eval: true,
-      workerData,
+      workerData: { self: __filename, kataThreadTarget: this.#target },
       // Not the parent's flags: a `--require tsx/cjs` there would load tsx here after all.
       // Stryker disable next-line ArrayDeclaration: equivalent, Node drops an entry that is not a flag.
       execArgv: [],
@@ -186,30 +136,16 @@ export class Thread<R = unknown> {
         // The target is done; whatever it left running (timers, sockets) dies with the worker.
         void worker.terminate();
       });
-      // An uncaught exception in the worker: it is exiting, and 'exit' rejects join() without an
-      // outcome too. Keeping the error only words the rejection, which the contract leaves free
-      // for a crash (it pins the message only for a target that throws or rejects).
-      // Stryker disable next-line BlockStatement: see above.
-      worker.on('error', (error) => {
-        // Stryker disable next-line AssignmentOperator,ObjectLiteral: see above.
-        outcome ??= { ok: false, name: error.name, message: error.message, stack: error.stack };
-      });
+      // An uncaught exception ends the worker: 'exit' follows, without an outcome, and rejects.
+      worker.on('error', () => {});
       // Settle only on 'exit': the worker is gone by the time join() settles, and an early
       // exit (process.exit, a crash, an empty event loop) cannot leave join() hanging.
       worker.once('exit', (code) => {
         this.#alive = false;
-        if (outcome === undefined) {
-          // Stryker disable next-line StringLiteral: the contract leaves this message free.
-          reject(new Error(`Thread exited with code ${code} before \`${exportName}()\` returned`));
-        } else if (outcome.ok) {
-          resolve(outcome.value as R);
-        } else {
-          const error = new Error(outcome.message);
-          error.name = outcome.name;
-          // Stryker disable next-line ConditionalExpression: the contract leaves the stack free.
-          if (outcome.stack) error.stack = outcome.stack;
-          reject(error);
-        }
+        if (outcome === undefined)
+          reject(new Error(`Thread exited with code ${code} before its target returned`));
+        else if (outcome.ok) resolve(outcome.value as R);
+        else reject(new Error(outcome.message));
       });
     });
     // A thread that is never joined must not crash the process with an unhandled rejection.
@@ -226,3 +162,20 @@ export class Thread<R = unknown> {
     return this.#alive;
   }
 }
+
+// ---- worker side -------------------------------------------------------------------------------
+
+async function runTarget({ module, exportName, args }: Target): Promise<void> {
+  const port = parentPort!;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const value: unknown = await require(module)[exportName](...args);
+    // A function, a class instance with private state, …: this throws, and the catch reports it.
+    port.postMessage({ ok: true, value });
+  } catch (error) {
+    port.postMessage({ ok: false, message: (error as Error).message });
+  }
+}
+
+// On the main thread `workerData` is null; in another program's worker it has no such key.
+if (workerData?.kataThreadTarget) void runTarget(workerData.kataThreadTarget);

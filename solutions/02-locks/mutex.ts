@@ -2,16 +2,14 @@
  * A lock shared by worker threads, like Python's `threading.Lock`, built on one Int32 of a
  * SharedArrayBuffer and the Atomics API.
  *
- * The cell holds one of three states (Ulrich Drepper, "Futexes Are Tricky", mutex #2):
- *   0  unlocked
- *   1  locked, nobody waiting
- *   2  locked, and somebody may be asleep in Atomics.wait
- * so an uncontended acquire/release is a single atomic operation each, and `release()` only pays
- * for Atomics.notify when someone may be waiting.
+ * The cell holds 0 (unlocked) or 1 (locked). `acquire()` swaps 0 for 1 in one atomic step
+ * (Atomics.compareExchange); while that fails it sleeps in Atomics.wait on the cell, and every
+ * `release()` stores 0 and wakes one sleeper with Atomics.notify (a notify nobody waits for wakes
+ * no one). A three-state cell (Drepper, "Futexes Are Tricky") would skip that notify when nobody
+ * waits; this one keeps the code short.
  */
 const UNLOCKED = 0;
 const LOCKED = 1;
-const CONTENDED = 2;
 
 export class Mutex {
   readonly buffer: SharedArrayBuffer;
@@ -22,18 +20,11 @@ export class Mutex {
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new TypeError('`buffer` must be a SharedArrayBuffer: workers only share those.');
     }
-    if (
-      !Number.isInteger(byteOffset / 4) || // NaN, 1.5 and 2 all fail
-      byteOffset < 0 ||
-      byteOffset + 4 > buffer.byteLength
-    ) {
-      throw new RangeError(
-        `\`byteOffset\` must be a multiple of 4 with room for one Int32 in a buffer of ${buffer.byteLength} bytes; got ${byteOffset}.`,
-      );
-    }
+    // Int32Array throws the RangeError itself for an offset that is negative, not a multiple of
+    // 4, or leaves no room for one Int32.
+    this.cell = new Int32Array(buffer, byteOffset, 1);
     this.buffer = buffer;
     this.byteOffset = byteOffset;
-    this.cell = new Int32Array(buffer, byteOffset, 1);
   }
 
   /** Takes the lock if it is free; never waits. */
@@ -46,31 +37,24 @@ export class Mutex {
    * when `timeoutMs` ran out (`undefined`/`Infinity`: wait forever; 0, less or NaN: do not wait).
    */
   acquire(timeoutMs = Infinity): boolean {
-    // The fast path: the loop below would take a free lock too, only in the contended state (a
-    // spare notify at release).
-    // Stryker disable next-line ConditionalExpression: equivalent, see above.
-    if (this.tryAcquire()) return true;
     const deadline = performance.now() + timeoutMs; // Infinity: no deadline; NaN: none left
-    // Announce a waiter (state 2) and sleep while the lock stays taken. Whoever sees 0 while
-    // swapping in 2 owns the lock (in the contended state, which costs at most a spare notify).
-    while (Atomics.exchange(this.cell, 0, CONTENDED) !== UNLOCKED) {
+    while (!this.tryAcquire()) {
       const remaining = deadline - performance.now();
       // Stryker disable next-line EqualityOperator: equivalent, a wait of 0 ms returns at once and the next turn has none left.
       if (!(remaining > 0)) return false;
-      Atomics.wait(this.cell, 0, CONTENDED, remaining); // Infinity: no timeout
+      // Sleeps only while the cell still says locked: a release() since our look makes it return
+      // at once. Wakes may be spurious, so loop and look again. Infinity: no timeout.
+      Atomics.wait(this.cell, 0, LOCKED, remaining);
     }
     return true;
   }
 
   /** Frees the lock and wakes one sleeping waiter. Releasing an unlocked mutex throws. */
   release(): void {
-    const previous = Atomics.exchange(this.cell, 0, UNLOCKED);
-    if (previous === UNLOCKED) {
+    if (Atomics.exchange(this.cell, 0, UNLOCKED) === UNLOCKED) {
       throw new Error('release() of an unlocked Mutex: every release() must follow an acquire().');
     }
-    // Stryker disable next-line ConditionalExpression: equivalent but slower. A notify nobody
-    // waits for wakes no one; skipping it when uncontended is what the benchmark measures.
-    if (previous === CONTENDED) Atomics.notify(this.cell, 0, 1);
+    Atomics.notify(this.cell, 0, 1);
   }
 
   /** Runs `fn` holding the lock, and releases it even when `fn` throws. */

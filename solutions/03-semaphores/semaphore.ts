@@ -44,19 +44,12 @@ export class Semaphore {
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new TypeError('`buffer` must be the SharedArrayBuffer of a Semaphore (its `buffer`).');
     }
-    const size = CELLS * Int32Array.BYTES_PER_ELEMENT;
-    if (
-      !Number.isInteger(byteOffset / 4) || // NaN, 1.5 and 2 all fail
-      byteOffset < 0 ||
-      byteOffset + size > buffer.byteLength
-    ) {
-      throw new RangeError(
-        `\`byteOffset\` must be the \`byteOffset\` of a Semaphore in this ${buffer.byteLength}-byte buffer; got ${String(byteOffset)}.`,
-      );
-    }
+    // Int32Array throws the RangeError itself for an offset that is negative, not a multiple of
+    // 4, or leaves no room for the cells.
+    const cells = new Int32Array(buffer, byteOffset, CELLS);
     // Skip the constructor (it would make a new buffer) and point a handle at the shared cells.
     const handle = Object.create(Semaphore.prototype) as Semaphore;
-    return Object.assign(handle, { buffer, byteOffset, cells: new Int32Array(buffer, byteOffset, CELLS) });
+    return Object.assign(handle, { buffer, byteOffset, cells });
   }
 
   /** Permits available right now (a snapshot: other threads may change it at once). */

@@ -17,7 +17,7 @@
  */
 import * as dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { isIP, isIPv6 } from 'node:net';
+import { isIP } from 'node:net';
 
 export interface UdpClientOptions {
   host?: string;
@@ -43,26 +43,18 @@ interface Pending {
   reject(error: Error): void;
 }
 
-function checkPort(port: unknown, name: string, min: number): void {
+function checkPort(port: unknown, min: number): void {
   if (!Number.isInteger(port) || (port as number) < min || (port as number) > 65_535) {
-    throw new RangeError(`\`${name}\` must be an integer from ${min} to 65535, got ${String(port)}.`);
+    throw new RangeError(`The port must be an integer from ${min} to 65535, got ${String(port)}.`);
   }
 }
 
 export class UdpClient {
   private readonly pending = new Set<Pending>();
   private closing?: Promise<void>;
-  /** The socket's address family, for looking up server names (a socket never changes it). */
-  private readonly family: 4 | 6;
+  private boundPort = 0;
 
-  private constructor(
-    private readonly socket: dgram.Socket,
-    readonly port: number,
-  ) {
-    // Stryker disable next-line ConditionalExpression: `true` (always 4) differs only for an IPv6
-    // socket (`open({ host: '::1' })`), beyond the contract (the stub creates 'udp4'); `false` (always 6)
-    // is also killed by the localhost test, but shares the mutator's name.
-    this.family = socket.address().family === 'IPv4' ? 4 : 6;
+  private constructor(private readonly socket: dgram.Socket) {
     socket.on('message', (msg, rinfo) => {
       for (const p of this.pending) {
         // Address AND port AND the exact bytes: anything else answers no request of ours.
@@ -72,36 +64,30 @@ export class UdpClient {
         }
       }
     });
-    // Errors on an unconnected UDP socket are rare; without a listener one would crash the process.
-    // Stryker disable next-line StringLiteral,BlockStatement: no test can make a bound, unconnected UDP
-    // socket emit 'error' on Linux: ICMP errors (port unreachable) are dropped without IP_RECVERR,
-    // which Node does not set, and every send here has a callback that gets its error instead.
-    socket.on('error', (err) => {
-      // Stryker disable next-line ArrayDeclaration: never runs in a test (see above).
-      for (const p of [...this.pending]) p.reject(err);
-    });
+    // One listener for the socket's whole life (without one, an 'error' would crash the process):
+    // a bind error ends the client before `open()` rejects with it; a later error (none is
+    // expected on a bound UDP socket: send errors go to each send's callback) ends it the same way.
+    socket.on('error', (err) => void this.end(err));
   }
 
   /** Binds a socket (default 127.0.0.1, port 0 = any free port) and resolves once it is bound. */
   static async open(options: UdpClientOptions = {}): Promise<UdpClient> {
     const { host = '127.0.0.1', port = 0 } = options;
-    checkPort(port, 'port', 0);
-    // Stryker disable next-line StringLiteral: 'udp6' serves only IPv6 hosts, beyond the contract
-    // (the stub creates 'udp4' and the tests bind 127.0.0.1); '' for 'udp4' is killed by every test.
-    const socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    // dgram's bind() does not check the port: it would bind 70000 as 4464 and -1 as 65535.
+    checkPort(port, 0);
+    const socket = dgram.createSocket('udp4');
+    const client = new UdpClient(socket);
     await new Promise<void>((resolve, reject) => {
-      socket.once('error', (err) => {
-        socket.close(); // a socket that failed to bind is still open
-        reject(err); // EADDRINUSE keeps its `code`
-      });
-      socket.bind({ port, address: host }, () => {
-        // Stryker disable next-line StringLiteral: the bind listener left in place would only run on a
-        // later 'error', which a bound UDP socket does not emit on Linux (see the constructor).
-        socket.removeAllListeners('error');
-        resolve();
-      });
+      socket.once('error', reject); // EADDRINUSE keeps its `code`
+      socket.bind({ port, address: host }, () => resolve());
     });
-    return new UdpClient(socket, socket.address().port);
+    client.boundPort = socket.address().port;
+    return client;
+  }
+
+  /** The port this client's socket is bound to (also the source port of its datagrams). */
+  get port(): number {
+    return this.boundPort;
   }
 
   /**
@@ -112,25 +98,20 @@ export class UdpClient {
     const { timeoutMs = 500, retries = 3 } = options;
     if (typeof message !== 'string')
       throw new TypeError(`\`message\` must be a string, got ${typeof message}.`);
-    checkPort(server?.port, 'server.port', 1);
+    checkPort(server.port, 1); // no server: TypeError
     if (!Number.isInteger(retries) || retries < 0) {
       throw new RangeError(`\`retries\` must be an integer ≥ 0, got ${String(retries)}.`);
     }
-    if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) {
-      throw new RangeError(`\`timeoutMs\` must be a number, got ${String(timeoutMs)}.`);
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
+      throw new RangeError(`\`timeoutMs\` must be a number > 0, got ${String(timeoutMs)}.`);
     }
-    // Stryker disable next-line ConditionalExpression: the same check after the lookup (below) rejects
-    // a closed client before anything is sent; for an IP address nothing runs in between.
-    if (this.closing) throw new Error('The client is closed.');
 
     // Replies come from an address, never a name: 'localhost' must be compared as 127.0.0.1.
     // An address needs no lookup (`lookup()` would return it unchanged, a tick later).
     const host = server.host ?? '127.0.0.1';
-    // Stryker disable next-line ObjectLiteral: without `family` the lookup differs only where a name
-    // resolves to an IPv6 address first; this machine's /etc/hosts maps localhost to 127.0.0.1 only.
-    const address = isIP(host) ? host : (await lookup(host, { family: this.family })).address;
-    // Stryker disable next-line ConditionalExpression: without this check, sending on the closed socket
-    // throws ERR_SOCKET_DGRAM_NOT_RUNNING, which rejects the request just the same, sending nothing.
+    const address = isIP(host) ? host : (await lookup(host, 4)).address;
+    // After the only `await`: close() may have come meanwhile (a closed socket would throw its own
+    // "Not running" error).
     if (this.closing) throw new Error('The client is closed.');
 
     const bytes = Buffer.from(message); // UTF-8
@@ -155,23 +136,12 @@ export class UdpClient {
         this.socket.send(bytes, server.port, address, (err) => {
           if (err) pending.reject(err); // EMSGSIZE, …
         });
-        // Stryker disable next-line ConditionalExpression: `timeoutMs: Infinity` is beyond the contract
-        // (setTimeout would fire after 1 ms); the contract leaves it free.
-        if (timeoutMs === Infinity) return; // wait forever: no timer, no retry
-        timer = setTimeout(
-          () => {
-            if (sent < attempts) attempt();
-            else {
-              // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: the contract
-              // leaves the wording free beyond "attempt" and the total.
-              const each = timeoutMs > 0 ? `${timeoutMs} ms each` : 'no wait';
-              pending.reject(
-                new Error(`No reply from ${address}:${server.port} after ${attempts} attempts (${each}).`),
-              );
-            }
-          },
-          Math.max(0, timeoutMs),
-        );
+        if (timeoutMs === Infinity) return; // wait for ever: no timer (setTimeout would fire after 1 ms)
+        timer = setTimeout(() => {
+          if (sent < attempts) attempt();
+          else
+            pending.reject(new Error(`No reply from ${address}:${server.port} after ${attempts} attempts.`));
+        }, timeoutMs);
       };
       this.pending.add(pending);
       attempt();
@@ -180,8 +150,13 @@ export class UdpClient {
 
   /** Rejects pending requests (which stops their retries) and closes the socket; idempotent. */
   close(): Promise<void> {
+    return this.end(new Error('The client was closed before the reply came.'));
+  }
+
+  /** Rejects every pending request with `error` and closes the socket, once. */
+  private end(error: Error): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      for (const p of [...this.pending]) p.reject(new Error('The client was closed before the reply came.'));
+      for (const p of [...this.pending]) p.reject(error);
       this.socket.close(() => resolve());
     });
     return this.closing;

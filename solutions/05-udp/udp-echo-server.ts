@@ -17,7 +17,6 @@
  * is a whole message, so it can be decoded on its own (no streaming decoder, unlike TCP).
  */
 import * as dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
 
 export interface UdpEchoServer {
   readonly host: string;
@@ -33,21 +32,20 @@ export interface UdpEchoServerOptions {
 
 // Big enough for a few of the largest datagrams. Linux's default (~208 KiB) is already more;
 // macOS limits a datagram to the send buffer size (9 KiB by default), so ask for more there.
-// Stryker disable next-line ArithmeticOperator: not observable on Linux, whose default buffers
-// already hold every datagram the tests send; this is for macOS.
 const BUFFER_SIZE = 256 * 1024;
 
 export function startUdpEchoServer(options: UdpEchoServerOptions = {}): Promise<UdpEchoServer> {
   const { host = '127.0.0.1', port = 0, log } = options;
+  // dgram's bind() does not check the port: it would bind 70000 as 4464 and -1 as 65535.
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     return Promise.reject(
       new RangeError(`\`port\` must be an integer from 0 to 65535, got ${String(port)}.`),
     );
   }
 
-  // Stryker disable next-line StringLiteral: 'udp6' serves only IPv6 hosts, beyond the contract
-  // (the stub creates 'udp4' and the tests bind 127.0.0.1); '' for 'udp4' is killed by every test.
-  const socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  const socket = dgram.createSocket('udp4');
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= new Promise<void>((done) => socket.close(() => done())));
 
   socket.on('message', (msg, rinfo) => {
     if (log) {
@@ -56,47 +54,25 @@ export function startUdpEchoServer(options: UdpEchoServerOptions = {}): Promise<
       log(`From connected user: ${msg.toString('utf8')}`);
     }
     // The reply goes to this datagram's sender: `rinfo`, never a remembered or fixed address.
-    // Stryker disable next-line BlockStatement: a reply cannot fail on Linux (the datagram fits: it
-    // just arrived, and `rinfo` is a valid address), so this callback never sees an error in a test.
-    socket.send(msg, rinfo.port, rinfo.address, (err) => {
-      // Stryker disable next-line ConditionalExpression,OptionalChaining,StringLiteral: never runs with
-      // an error (see above), and the contract does not say what is logged if it does.
-      if (err) log?.(`could not reply to ${rinfo.address}:${rinfo.port}: ${err.message}`);
-    });
+    // A reply that cannot be sent is lost like any datagram: the callback keeps its error from
+    // becoming an 'error' event.
+    socket.send(msg, rinfo.port, rinfo.address, () => {});
   });
 
   return new Promise<UdpEchoServer>((resolve, reject) => {
-    const onError = (err: Error) => {
-      socket.close(); // a socket that failed to bind is still open
-      reject(err); // EADDRINUSE, EACCES, …: keeps its `code`
-    };
-    socket.once('error', onError);
+    // One listener for the socket's whole life: a bind error (EADDRINUSE, EACCES, …) closes the
+    // socket (a socket that failed to bind is still open) and rejects with the error, `code` and
+    // all. After the bind the promise is settled; a later error (none is expected on a bound UDP
+    // socket) just closes the server, and `close()` still resolves.
+    socket.on('error', (err) => {
+      void close();
+      reject(err);
+    });
     socket.bind({ port, address: host }, () => {
-      // Stryker disable all: a bound, unconnected UDP socket emits no 'error' on Linux (ICMP errors are
-      // dropped without IP_RECVERR, which Node does not set; send errors go to the send callback), so
-      // neither the bind listener left in place nor this one can run in a test.
-      socket.off('error', onError);
-      // Without a listener an 'error' event would crash the process; there is no one to tell.
-      socket.on('error', (err) => log?.(`socket error: ${err.message}`));
-      // Stryker restore all
-      // Stryker disable all: not observable on Linux (see BUFFER_SIZE).
-      try {
-        if (socket.getSendBufferSize() < BUFFER_SIZE) socket.setSendBufferSize(BUFFER_SIZE);
-        if (socket.getRecvBufferSize() < BUFFER_SIZE) socket.setRecvBufferSize(BUFFER_SIZE);
-      } catch {
-        /* the OS refused: keep its defaults */
-      }
-      // Stryker restore all
+      socket.setSendBufferSize(BUFFER_SIZE);
+      socket.setRecvBufferSize(BUFFER_SIZE);
       const address = socket.address();
-      let closing: Promise<void> | undefined;
-      resolve({
-        host: address.address,
-        port: address.port,
-        close() {
-          closing ??= new Promise<void>((done) => socket.close(() => done()));
-          return closing;
-        },
-      });
+      resolve({ host: address.address, port: address.port, close });
     });
   });
 }

@@ -25,13 +25,17 @@
  * reused. `close()` stops listening, destroys the connections, drops the waiting jobs and
  * terminates the workers (a running job is abandoned: `terminate()` stops even `Atomics.wait`).
  *
- * This one file is both sides: started as a worker's entry (with the `WORKER_KEY` workerData) it
- * answers one `{ name, arg }` message at a time with `{ ok: true, value }`.
+ * This one file is both sides: started as a worker's entry (its workerData is this file's path)
+ * it answers one `{ name, arg }` message at a time with the job's value.
+ *
+ * A worker cannot fail: every `arg` is checked before it is posted, and `fib` (at most 45 deep)
+ * and `sleep` (at most 60 s) cannot throw. So the pool has no crash handling: a worker lost to,
+ * say, running out of memory would crash the server loudly rather than leave it silently short.
  */
 import * as net from 'node:net';
 import * as os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 
 export interface JobServerOptions {
   /** Default `'127.0.0.1'`. */
@@ -55,20 +59,14 @@ export interface JobServer {
 const LIMITS = { fib: 45, sleep: 60_000 } as const;
 type JobName = keyof typeof LIMITS;
 
-/** What a worker posts back for one job. */
-type Outcome = { ok: true; value: unknown } | { ok: false; message: string };
-
 /** A job accepted from a client: what to run, and where its reply goes. */
 interface Job {
   id: unknown;
   name: JobName;
   arg: number;
   reply: (message: object) => void;
-  socket: net.Socket;
 }
 
-// Stryker disable next-line StringLiteral: equivalent. Any key works, the same constant is set and read.
-const WORKER_KEY = 'kataJobWorker';
 const TSX_REQUIRE = require.resolve('tsx/cjs');
 
 export function startJobServer(options: JobServerOptions = {}): Promise<JobServer> {
@@ -86,16 +84,6 @@ export function startJobServer(options: JobServerOptions = {}): Promise<JobServe
   const running = new Map<Worker, Job>(); // busy workers and their job
   const waiting: Job[] = []; // accepted jobs with no worker yet, oldest first
   let completed = 0;
-  let closed = false;
-
-  /** A job is done (result or error): count it and answer its client. */
-  const finish = (job: Job, outcome: Outcome) => {
-    completed++;
-    job.reply(
-      // Stryker disable next-line ObjectLiteral: unreachable from a request, see the 'exit' handler.
-      outcome.ok ? { id: job.id, result: outcome.value ?? null } : { id: job.id, error: outcome.message },
-    );
-  };
 
   const dispatch = (worker: Worker, job: Job) => {
     running.set(worker, job);
@@ -111,37 +99,17 @@ export function startJobServer(options: JobServerOptions = {}): Promise<JobServe
 
   const startWorker = (): Worker => {
     const worker = new Worker(__filename, {
-      workerData: { [WORKER_KEY]: true },
+      workerData: __filename, // marks a pool worker (see the bottom of this file)
       execArgv: ['--require', TSX_REQUIRE],
     });
     pool.add(worker);
-    let crash: Error | undefined;
-    // Stryker disable all: unreachable from a request. A pool worker never throws and exits only
-    // when close() terminates it: every `arg` is checked before it reaches a worker, and `fib`
-    // (≤ 45 deep) and `sleep` cannot fail. These lines defend against what no test can provoke
-    // (a worker out of memory), and a message always answers a dispatched job.
-    worker.on('message', (outcome: Outcome) => {
-      const job = running.get(worker);
+    worker.on('message', (value: unknown) => {
+      const job = running.get(worker)!; // a worker answers only the job it was given
       running.delete(worker);
-      if (job) finish(job, outcome);
-      if (!closed) feed(worker);
+      completed++;
+      job.reply({ id: job.id, result: value });
+      feed(worker);
     });
-    worker.on('error', (error) => {
-      crash = error; // 'exit' follows
-    });
-    worker.on('exit', (code) => {
-      pool.delete(worker);
-      const at = idle.indexOf(worker);
-      if (at !== -1) idle.splice(at, 1);
-      if (closed) return;
-      // A worker that dies takes only its own job down; the next waiting job gets a new worker.
-      const job = running.get(worker);
-      running.delete(worker);
-      if (job)
-        finish(job, { ok: false, message: `the worker died: ${crash?.message ?? `exit code ${code}`}` });
-      if (waiting.length > 0) feed(startWorker());
-    });
-    // Stryker restore all
     return worker;
   };
 
@@ -158,25 +126,18 @@ export function startJobServer(options: JobServerOptions = {}): Promise<JobServe
   };
 
   // ---- the protocol: one JSON request a line, one JSON reply a line ------------------------------
-  const handleLine = (line: string, socket: net.Socket, reply: (message: object) => void) => {
-    // The contract leaves blank lines free: skipping them keeps a hand-typed session (`nc`)
-    // quiet, and an error reply to them would be as correct.
-    // Stryker disable next-line all: see above.
-    if (line.trim() === '') return;
-    let request: unknown;
+  const handleLine = (line: string, reply: (message: object) => void) => {
+    // A line that is not JSON leaves `request` null, and is answered as JSON that is not an
+    // object is: `null` would throw in the destructuring below, and an array or a number would
+    // only get a vaguer error there (`unknown job undefined`).
+    let request: unknown = null;
     try {
       request = JSON.parse(line);
-      // An empty catch would leave `request` undefined, and the next check answers
-      // `{"id":null,"error":…}` all the same: an equivalent mutant, which Stryker reports as a
-      // survivor (a disable comment cannot be attached to a catch clause).
-    } catch (error) {
-      reply({ id: null, error: `bad JSON: ${(error as Error).message}` });
-      return;
+    } catch {
+      // not JSON: `request` stays null
     }
-    // `null` would throw in the destructuring below; an array or a number only gets a vaguer error
-    // there (`unknown job undefined`): hence one check, before the fields are read.
     if (typeof request !== 'object' || request === null) {
-      reply({ id: null, error: 'a request is a JSON object like {"id":1,"job":"fib","arg":30}' });
+      reply({ id: null, error: 'a request is one JSON object a line, like {"id":1,"job":"fib","arg":30}' });
       return;
     }
     const { id = null, job, arg } = request as { id?: unknown; job?: unknown; arg?: unknown };
@@ -194,29 +155,20 @@ export function startJobServer(options: JobServerOptions = {}): Promise<JobServe
       reply({ id, error: `bad arg ${JSON.stringify(arg)}: ${job} takes an integer from 0 to ${max}` });
       return;
     }
-    submit({ id, name: job, arg: arg as number, reply, socket });
+    submit({ id, name: job, arg: arg as number, reply });
   };
 
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => {}); // a client's reset must not crash the server; 'close' follows
-    // Stryker disable all: the contract leaves a departed client's waiting jobs free (dropping
-    // them only saves work nobody reads), and a closed socket in `sockets` is only destroyed again.
-    socket.once('close', () => {
-      sockets.delete(socket);
-      // Nobody is left to read the answers: drop this client's jobs that have not started.
-      for (let i = waiting.length - 1; i >= 0; i--) if (waiting[i].socket === socket) waiting.splice(i, 1);
-    });
-    const reply = (message: object) => {
-      // A write to a closed socket would only fail into the `error` listener above.
-      if (socket.writable) socket.write(`${JSON.stringify(message)}\n`);
-    };
-    // Stryker restore all
+    // Stryker disable next-line StringLiteral,ArrowFunction: equivalent, a closed socket left in `sockets` is only destroyed again by close(), a no-op.
+    socket.once('close', () => sockets.delete(socket));
+    // A reply for a client that left fails into the `error` listener above: nobody reads it anyway.
+    const reply = (message: object) => socket.write(`${JSON.stringify(message)}\n`);
     // TCP is a byte stream: keep what follows the last `\n` for the next chunk, and let the
     // decoder keep a UTF-8 character cut between two chunks.
-    // Stryker disable next-line StringLiteral: equivalent, StringDecoder('') is utf8 too.
-    const decoder = new StringDecoder('utf8');
+    const decoder = new StringDecoder(); // UTF-8
     let buffered = '';
     socket.on('data', (chunk: Buffer) => {
       buffered += decoder.write(chunk);
@@ -224,7 +176,7 @@ export function startJobServer(options: JobServerOptions = {}): Promise<JobServe
       while ((end = buffered.indexOf('\n')) !== -1) {
         const line = buffered.slice(0, end);
         buffered = buffered.slice(end + 1);
-        handleLine(line, socket, reply);
+        handleLine(line, reply);
       }
     });
   });
@@ -232,10 +184,6 @@ export function startJobServer(options: JobServerOptions = {}): Promise<JobServe
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      // Were it left false, the 'exit' handlers would only answer destroyed sockets (`writable`
-      // false) and start no worker (the queue is emptied below).
-      // Stryker disable next-line BooleanLiteral: equivalent, see above.
-      closed = true;
       waiting.length = 0; // queued jobs are dropped
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
@@ -277,12 +225,11 @@ function serveJobs(): void {
   const port = parentPort!;
   // Neither job can throw: `arg` was checked on the main thread (fib ≤ 45 deep, sleep ≤ 60 s).
   port.on('message', ({ name, arg }: { name: JobName; arg: number }) => {
-    port.postMessage({ ok: true, value: name === 'fib' ? fib(arg) : sleep(arg) });
+    port.postMessage(name === 'fib' ? fib(arg) : sleep(arg));
   });
 }
 
-// Stryker disable next-line LogicalOperator,OptionalChaining: equivalent. On the main thread
-// `!isMainThread` is false and `workerData` is null either way; in a pool worker both hold.
-if (!isMainThread && workerData?.[WORKER_KEY]) {
+// A pool worker's workerData is this file's path; on the main thread workerData is null.
+if (workerData === __filename) {
   serveJobs();
 }

@@ -2,10 +2,9 @@
 // starts its own workers; they load tests/fixtures/parallel-map-tasks.ts.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { types } from 'node:util';
 import { threadId as testThreadId } from 'node:worker_threads';
 import { parallelMap } from '@kata/01-threads/parallel-map';
-import { check, checkBadArgument, settle, show, waitUntil, within } from '../helpers/assert';
+import { check, checkBadArgument, isErrorLike, settle, show, waitUntil, within } from '../helpers/assert';
 import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
 import type {
   FailOrBlockItem,
@@ -16,9 +15,10 @@ import type {
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'parallel-map-tasks.ts');
 /** An Error from any realm: errors made by Node itself are not `instanceof` jest's `Error`. */
-const isError = (e: unknown): e is Error => types.isNativeError(e) || e instanceof Error;
+const isError = isErrorLike;
 const task = (exportName: string) => ({ module: TASKS, exportName });
-const CALL_MS = 6000;
+/** A generous bound: a pool of workers that load tsx starts in ~0.3 s alone, many times that under load. */
+const CALL_MS = 8000;
 
 /** The call's outcome, or a failure naming the wait that never ended. */
 function mapped<R>(promise: Promise<R[]>, what: string) {
@@ -34,7 +34,7 @@ const shared = (ints: number) => new SharedArrayBuffer(4 * ints);
 const distinct = (ids: number[]) => [...new Set(ids)];
 
 describe('parallelMap', () => {
-  it('returns the results in input order, not in completion order', async () => {
+  it('§1 returns the results in input order, not in completion order', async () => {
     // Item 0 finishes last: it waits until every other item is done.
     const buffer = shared(1);
     const total = 6;
@@ -54,7 +54,7 @@ describe('parallelMap', () => {
     );
   });
 
-  it('runs `concurrency` items at the same time', async () => {
+  it('§2 runs `concurrency` items at the same time', async () => {
     // Three items that each wait (up to 3 s) to see the other two: only three at once can.
     const buffer = shared(1);
     const items: RendezvousItem[] = Array.from({ length: 3 }, () => ({
@@ -77,7 +77,7 @@ describe('parallelMap', () => {
     );
   });
 
-  it('never runs more than `concurrency` items at once', async () => {
+  it('§3 never runs more than `concurrency` items at once', async () => {
     // Each item stays inside until a third one comes in (the cap is broken), all 4 have entered,
     // or 600 ms pass; cells[1] records the most inside at once.
     const buffer = shared(3);
@@ -96,7 +96,7 @@ describe('parallelMap', () => {
     );
   });
 
-  it('accepts `concurrency: 1`: every item on one worker, in order', async () => {
+  it('§1 §3 §5 accepts `concurrency: 1`: every item on one worker, in order', async () => {
     const r = await mapped(
       parallelMap<number, { item: number; threadId: number; argCount: number }>([0, 1, 2], task('whoRuns'), {
         concurrency: 1,
@@ -119,20 +119,20 @@ describe('parallelMap', () => {
     );
   });
 
-  it('reuses its workers: 20 items at concurrency 2 run on at most 2 threads', async () => {
-    const items = Array.from({ length: 20 }, (_, i) => i);
+  it('§1 §2 §3 reuses its workers: 8 items at concurrency 2 run on at most 2 threads', async () => {
+    const items = Array.from({ length: 8 }, (_, i) => i);
     const r = await mapped(
       parallelMap<number, { item: number; threadId: number; argCount: number }>(items, task('whoRuns'), {
         concurrency: 2,
       }),
-      'for 20 items',
+      'for 8 items',
     );
     check(
       r.ok,
       () => `Expected \`parallelMap()\` to resolve, it rejected: ${show(r.ok || r.error.message)}.`,
     );
     check(
-      r.value.length === 20 && r.value.every((v, i) => v?.item === i),
+      r.value.length === 8 && r.value.every((v, i) => v?.item === i),
       `Expected each result to be the task's value for its item, got ${show(r.value)}.`,
     );
     check(
@@ -146,28 +146,48 @@ describe('parallelMap', () => {
     );
     check(
       threads.length <= 2,
-      `Expected at most 2 worker threads for 20 items at \`concurrency: 2\`, the tasks ran on ${threads.length} ` +
+      `Expected at most 2 worker threads for 8 items at \`concurrency: 2\`, the tasks ran on ${threads.length} ` +
         `(threadIds ${show(threads)}). Keep each worker and post it the next item; do not start one per item.`,
     );
   });
 
-  it('rejects with the index of the item whose task threw', async () => {
-    const items = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, bad: name === 'd' }));
-    const r = await mapped(parallelMap(items, task('failOn'), { concurrency: 2 }), 'after item 3 threw');
+  it('§1 awaits an async task: the results are the values its promises resolve with', async () => {
+    const items = [0, 1, 2, 3, 4, 5];
+    const r = await mapped(parallelMap<number, number>(items, task('doubleLater'), { concurrency: 2 }), '');
     check(
-      !r.ok,
-      `Expected \`parallelMap()\` to reject when item 3 throws, it resolved with ${show(r.ok && r.value)}.`,
+      r.ok,
+      () =>
+        `Expected \`parallelMap()\` to resolve for an async task, it rejected: ${show(r.ok || r.error.message)}. ` +
+        'A task may return a promise: await it in the worker before posting the value (a promise cannot be posted).',
     );
     check(
-      isError(r.error) &&
-        /(^|\D)3(\D|$)/.test(r.error.message) &&
-        r.error.message.includes('cannot process d'),
-      `Expected an Error whose message has the item's index 3 and the task's message 'cannot process d' ` +
-        `(e.g. "item 3: cannot process d"), got ${show(r.error)}. Send the index with each item and back with each reply.`,
+      JSON.stringify(r.value) === JSON.stringify([0, 2, 4, 6, 8, 10]),
+      `Expected the awaited values \`[0, 2, 4, 6, 8, 10]\`, got ${show(r.value)}. Await the task's result in the worker.`,
     );
   });
 
-  it('terminates every worker when a task throws', async () => {
+  for (const [exportName, how] of [
+    ['failOn', 'threw'],
+    ['failOnLater', 'rejected (an async task)'],
+  ] as const) {
+    it(`§7 rejects with the index of the item whose task ${how}`, async () => {
+      const items = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, bad: name === 'd' }));
+      const r = await mapped(parallelMap(items, task(exportName), { concurrency: 2 }), `after item 3 ${how}`);
+      check(
+        !r.ok,
+        `Expected \`parallelMap()\` to reject when the task for item 3 ${how}, it resolved with ${show(r.ok && r.value)}.`,
+      );
+      check(
+        isError(r.error) &&
+          /(^|\D)3(\D|$)/.test(r.error.message) &&
+          r.error.message.includes('cannot process d'),
+        `Expected an Error whose message has the item's index 3 and the task's message 'cannot process d' ` +
+          `(e.g. "item 3: cannot process d"), got ${show(r.error)}. Send the index with each item and back with each reply.`,
+      );
+    });
+  }
+
+  it('§9 terminates every worker when a task throws', async () => {
     // Item 0 throws once item 1 is running; item 1 sleeps 5 s unless released (at cleanup).
     const buffer = shared(2);
     const cells = new Int32Array(buffer);
@@ -191,24 +211,37 @@ describe('parallelMap', () => {
   });
 
   // A pool that loses a worker, or a result, must still settle: rejecting is the only answer that
-  // neither hangs nor hands back a hole. The index is required only for a task that throws. Each
-  // task counts its runs in shared memory: the call must have started work before it failed.
+  // neither hangs nor hands back a hole. The index is required only for a task that throws. When
+  // the call fails is free: checking every item before starting is as correct as failing late.
   const failures: {
     what: string;
     items: (buffer: SharedArrayBuffer) => unknown[];
     exportName: string;
     hint: string;
+    /** Only running the task can find this failure: check that it ran (a stub rejects at once). */
+    mustRun: boolean;
   }[] = [
     {
       what: 'a task that ends its worker thread (`process.exit(7)` on item 2)',
       items: (buffer) => [false, false, true, false].map((exit) => ({ buffer, exit })),
       exportName: 'exitOn',
+      mustRun: true,
       hint: "Listen for each worker's `exit` event: a worker that exits while it holds an item fails the call.",
+    },
+    {
+      what: 'a task that crashes its worker thread (an uncaught exception from a timer on item 1)',
+      items: (buffer) => [false, true, false].map((crash) => ({ buffer, crash })),
+      exportName: 'crashOn',
+      mustRun: true,
+      hint:
+        "Listen for each worker's `error` event (without a listener it crashes the caller) and its `exit` event: " +
+        'a worker that dies while it holds an item fails the call.',
     },
     {
       what: 'a task whose result cannot be sent back (it returns a function)',
       items: (buffer) => [{ buffer }, { buffer }],
       exportName: 'unsendable',
+      mustRun: true,
       hint:
         'In the worker, `postMessage()` throws a DataCloneError for a function: catch it and post an error reply, ' +
         "or let the worker's `error` event fail the call.",
@@ -217,12 +250,32 @@ describe('parallelMap', () => {
       what: 'an item that cannot be sent to a worker (a function, after one good item)',
       items: (buffer) => [{ buffer }, () => 2, { buffer }],
       exportName: 'countRun',
+      mustRun: false,
       hint: '`worker.postMessage(item)` throws a DataCloneError for a function: catch it and reject the call.',
     },
   ];
-  for (const { what, items, exportName, hint } of failures) {
-    it(`rejects, and terminates its workers, for ${what}`, async () => {
+  for (const { what, items, exportName, hint, mustRun } of failures) {
+    it(`${mustRun ? '' : '§1 '}§8 §9 rejects, and terminates its workers, for ${what}`, async () => {
       const buffer = shared(1);
+      if (!mustRun) {
+        // Checking every item first is as correct as failing late, so the task need not run: show
+        // instead that the same call without the bad item works.
+        const good = await mapped(
+          parallelMap(
+            items(buffer).filter((item) => typeof item !== 'function'),
+            task(exportName),
+            {
+              concurrency: 1,
+            },
+          ),
+          'for the same items without the bad one',
+        );
+        check(
+          good.ok && good.value.length === 2 && good.value.every((v) => v === 'ran'),
+          () =>
+            `Expected \`['ran', 'ran']\` for two good items, got ${show(good.ok ? good.value : good.error)}.`,
+        );
+      }
       const r = await within(
         settle(
           Promise.resolve().then(() => parallelMap(items(buffer), task(exportName), { concurrency: 1 })),
@@ -233,9 +286,9 @@ describe('parallelMap', () => {
       );
       const ran = Atomics.load(new Int32Array(buffer), 0);
       check(
-        ran > 0,
+        !mustRun || ran > 0,
         () =>
-          `Expected the task to run (at least the first item) before \`parallelMap()\` failed for ${what}, ` +
+          `Expected the task to run before \`parallelMap()\` failed for ${what} (only running it shows the failure), ` +
           `it ran ${ran} times; the call ${r.ok ? `resolved with ${show(r.value)}` : `rejected with ${show(r.error)}`}.`,
       );
       check(
@@ -253,7 +306,7 @@ describe('parallelMap', () => {
     });
   }
 
-  it('rejects with a RangeError when `concurrency` is not a positive integer', async () => {
+  it('§5 rejects with a RangeError when `concurrency` is not a positive integer', async () => {
     for (const concurrency of [0, -1, 1.5, NaN]) {
       let promise: Promise<unknown[]> | undefined;
       try {
@@ -280,7 +333,7 @@ describe('parallelMap', () => {
     }
   });
 
-  it('resolves [] for no items without starting a worker', async () => {
+  it('§6 resolves [] for no items without starting a worker', async () => {
     const before = workersStarted();
     const r = await mapped(parallelMap([], task('whoRuns'), { concurrency: 2 }), 'for no items');
     check(
@@ -293,7 +346,7 @@ describe('parallelMap', () => {
     );
   });
 
-  it('defaults `concurrency` to os.availableParallelism()', async () => {
+  it('§4 defaults `concurrency` to os.availableParallelism()', async () => {
     // 2N items; each waits (up to 3 s) until N have arrived: N must run at once, on N threads.
     const n = os.availableParallelism();
     const buffer = shared(1);

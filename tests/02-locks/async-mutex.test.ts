@@ -26,13 +26,13 @@ async function acquire(
 }
 
 describe('AsyncMutex', () => {
-  it('is unlocked when new', () => {
+  it('§1 is unlocked when new', () => {
     const mutex = new AsyncMutex();
     const locked = mutex.isLocked();
     check(locked === false, `Expected \`isLocked()\` on a new mutex to be \`false\`, got ${show(locked)}.`);
   });
 
-  it('isLocked() is true while held and false once released', async () => {
+  it('§1 isLocked() is true while held and false once released', async () => {
     const mutex = new AsyncMutex();
     const release = await acquire(mutex);
     check(
@@ -47,7 +47,7 @@ describe('AsyncMutex', () => {
     );
   });
 
-  it('a second acquire() waits until the holder releases', async () => {
+  it('§1 §2 a second acquire() waits until the holder releases', async () => {
     const mutex = new AsyncMutex();
     const release = await acquire(mutex);
     const second = track(promiseFrom(() => mutex.acquire(), 'acquire()'));
@@ -70,7 +70,7 @@ describe('AsyncMutex', () => {
     release2();
   });
 
-  it('waiters get the lock in the order they asked (FIFO)', async () => {
+  it('§3 waiters get the lock in the order they asked (FIFO)', async () => {
     const mutex = new AsyncMutex();
     const holder = await acquire(mutex);
     const order: number[] = [];
@@ -99,7 +99,7 @@ describe('AsyncMutex', () => {
     );
   });
 
-  it('a newcomer does not get the lock ahead of a waiter (no barging on release)', async () => {
+  it('§3 a newcomer does not get the lock ahead of a waiter (no barging on release)', async () => {
     const mutex = new AsyncMutex();
     const holder = await acquire(mutex);
     const order: string[] = [];
@@ -128,7 +128,7 @@ describe('AsyncMutex', () => {
     );
   });
 
-  it('calling release twice lets only one waiter in', async () => {
+  it('§1 §4 calling release twice lets only one waiter in', async () => {
     const mutex = new AsyncMutex();
     const release = await acquire(mutex);
     const b = track(promiseFrom(() => mutex.acquire(), 'acquire()'));
@@ -159,7 +159,7 @@ describe('AsyncMutex', () => {
     releaseLast();
   });
 
-  it('a stale release does not unlock a later holder', async () => {
+  it('§1 §4 a stale release does not unlock a later holder', async () => {
     const mutex = new AsyncMutex();
     const first = await acquire(mutex);
     first();
@@ -184,7 +184,7 @@ describe('AsyncMutex', () => {
     releaseThird();
   });
 
-  it("runExclusive(fn) resolves with fn's result, sync or async, and releases after", async () => {
+  it("§1 §5 runExclusive(fn) resolves with fn's result, sync or async, and releases after", async () => {
     const mutex = new AsyncMutex();
     let lockedInside: boolean | undefined;
     const value = await within(
@@ -221,7 +221,7 @@ describe('AsyncMutex', () => {
     check(mutex.isLocked() === false, 'Expected the mutex to be unlocked after `runExclusive(fn)` settled.');
   });
 
-  it('runExclusive(fn) rejects with the error and releases when fn throws or rejects', async () => {
+  it('§1 §5 runExclusive(fn) rejects with the error and releases when fn throws or rejects', async () => {
     const mutex = new AsyncMutex();
     const thrownError = new Error('thrown inside fn');
     const rejectedError = new Error('rejected by fn');
@@ -275,7 +275,7 @@ describe('AsyncMutex', () => {
     release();
   });
 
-  it('an await inside the critical section does not let another holder in', async () => {
+  it('§2 §5 an await inside the critical section does not let another holder in', async () => {
     const mutex = new AsyncMutex();
     let inside = 0;
     let most = 0;

@@ -8,6 +8,9 @@ import { checkSleeps } from '../helpers/cpu';
 import { BOARD_BYTES, SLOT } from '../fixtures/mutex-tasks';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'mutex-tasks.ts');
+// A blocked acquire() that sleeps calls Atomics.wait once (twice if the lock changed just before
+// it slept); a poller calls it every few ms, dozens of times over the CPU check's window.
+const MAX_NAPS = 3;
 
 function setup(offset = 0) {
   const lock = new SharedArrayBuffer(offset + 4); // zeroed: an unlocked mutex
@@ -66,7 +69,7 @@ describe('Mutex', () => {
       return o as { name: string; message: string };
     }
 
-    it('tryAcquire() takes a free lock, and fails while it is held', () => {
+    it('§3 tryAcquire() takes a free lock, and fails while it is held', () => {
       const [first, second] = value('tryFresh', '`tryAcquire()` on a new Mutex') as boolean[];
       check(
         first === true,
@@ -79,7 +82,7 @@ describe('Mutex', () => {
       );
     });
 
-    it('release() frees the lock for the next tryAcquire()', () => {
+    it('§3 §7 release() frees the lock for the next tryAcquire()', () => {
       const got = value('tryAfterRelease', '`acquire()`, `release()`, `tryAcquire()`');
       check(
         got === true,
@@ -87,7 +90,7 @@ describe('Mutex', () => {
       );
     });
 
-    it('acquire() on a free lock returns true at once, with or without a timeout', () => {
+    it('§4 acquire() on a free lock returns true at once, with or without a timeout', () => {
       const got = value('acquireFree', '`acquire()` / `acquire(0)` / `acquire(100)` on a free lock');
       check(
         JSON.stringify(got) === JSON.stringify([true, true, true, 'released']),
@@ -96,7 +99,7 @@ describe('Mutex', () => {
       );
     });
 
-    it('release() of an unlocked mutex throws an Error', () => {
+    it('§7 release() of an unlocked mutex throws an Error', () => {
       const e = error('releaseUnlocked', '`release()` of a new (unlocked) Mutex', 'an Error');
       check(/Error/.test(e.name), `Expected an Error, got ${e.name}: ${e.message}`);
       check(
@@ -112,7 +115,7 @@ describe('Mutex', () => {
       check(!/Not implemented/.test(twice.message), `Got the stub's error: ${twice.message}`);
     });
 
-    it('two Mutex objects over the same buffer and offset are the same lock', () => {
+    it('§1 two Mutex objects over the same buffer and offset are the same lock', () => {
       const got = value('sameCell', 'two `new Mutex(buf, 4)`');
       check(
         JSON.stringify(got) === '[false,true]',
@@ -121,7 +124,7 @@ describe('Mutex', () => {
       );
     });
 
-    it('uses only its own Int32: locks at other offsets are independent and neighbours stay untouched', () => {
+    it('§1 uses only its own Int32: locks at other offsets are independent and neighbours stay untouched', () => {
       const other = value('otherCell', '`new Mutex(buf, 0)` and `new Mutex(buf, 4)`');
       check(
         other === true,
@@ -141,7 +144,7 @@ describe('Mutex', () => {
       );
     });
 
-    it('a non-zero Int32 is a held lock', () => {
+    it('§1 a non-zero Int32 is a held lock', () => {
       const got = value('presetLocked', '`tryAcquire()` on a cell that holds 1');
       check(
         got === false,
@@ -149,7 +152,7 @@ describe('Mutex', () => {
       );
     });
 
-    it('keeps `buffer` and `byteOffset`, and makes its own buffer by default', () => {
+    it('§1 keeps `buffer` and `byteOffset`, and makes its own buffer by default', () => {
       const [same, offset] = value('keepsArgs', '`new Mutex(buf, 4)`') as [boolean, number];
       check(
         same && offset === 4,
@@ -163,9 +166,13 @@ describe('Mutex', () => {
       );
     });
 
-    it('rejects bad arguments: TypeError for a non-shared buffer, RangeError for a bad offset', () => {
+    it('§2 rejects bad arguments: TypeError for a non-shared buffer, RangeError for a bad offset', () => {
       const notShared = error('notShared', '`new Mutex(new ArrayBuffer(4))`', 'a TypeError');
       checkBadArgument(notShared, '`new Mutex(new ArrayBuffer(4))`', 'buffer', 'TypeError');
+      check(
+        notShared.message.trim().length > 0,
+        'Expected the TypeError of `new Mutex(new ArrayBuffer(4))` to say what is wrong, got an empty message.',
+      );
       const mis = error('misaligned', '`new Mutex(buf, 2)`', 'a RangeError');
       checkBadArgument(mis, '`new Mutex(buf, 2)` (not a multiple of 4)', 'byteOffset', 'RangeError');
       for (const [name, offset] of [
@@ -184,7 +191,7 @@ describe('Mutex', () => {
       );
     });
 
-    it('withLock() runs fn holding the lock and returns its value', () => {
+    it('§8 withLock() runs fn holding the lock and returns its value', () => {
       const [inside, freeAfter] = value('withLockValue', '`withLock(fn)`') as [
         { heldInside: boolean; value: number },
         boolean,
@@ -200,7 +207,7 @@ describe('Mutex', () => {
       check(freeAfter, 'Expected the lock to be free after `withLock()` returned. Does it release?');
     });
 
-    it('withLock() releases the lock and rethrows when fn throws', () => {
+    it('§8 withLock() releases the lock and rethrows when fn throws', () => {
       const [same, freeAfter] = value('withLockThrows', '`withLock(() => { throw boom })`') as [
         boolean,
         boolean,
@@ -211,7 +218,7 @@ describe('Mutex', () => {
   });
 
   describe('across worker threads', () => {
-    it('never lets two workers in, and loses no update (4 workers × 100k)', async () => {
+    it('§5 never lets two workers in, and loses no update (4 workers × 100k)', async () => {
       // A broken lock can survive one round when the machine is busy (the workers then rarely run
       // at the same instant), so each worker hammers for at least 300 ms and up to 2 rounds run; a
       // correct lock passes them all.
@@ -229,7 +236,7 @@ describe('Mutex', () => {
               `${Atomics.load(s.board, SLOT.inside)} inside now. A worker stuck in \`acquire()\`: does \`release()\` wake waiters with Atomics.notify?`,
           }),
         );
-        let total = 0;
+        let total: number;
         try {
           total = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
         } finally {
@@ -251,7 +258,7 @@ describe('Mutex', () => {
       }
     }, 60_000);
 
-    it('a waiting worker sleeps instead of spinning, and release() wakes it', async () => {
+    it('§6 a waiting worker sleeps instead of spinning, and release() wakes it', async () => {
       const s = setup();
       const { done: holding } = await startHolder(s);
       const waiting = runInWorker<{ ok: boolean }>(TASKS, 'waiter', [s.lock, s.offset, s.boardBuffer, 0], {
@@ -272,12 +279,27 @@ describe('Mutex', () => {
           Atomics.load(s.board, SLOT.acquired) === 0,
           'Worker B got the lock while worker A still held it: `acquire()` must wait until `release()`.',
         );
+        // Polling (waking every few ms to look again) uses little CPU, so count the naps instead.
+        const naps = Atomics.load(s.board, SLOT.waitEntries);
+        check(
+          naps <= MAX_NAPS,
+          `Expected worker B, blocked in \`acquire()\`, to sleep in Atomics.wait until woken (once, or twice), but it ` +
+            `called Atomics.wait ${naps} times while the lock stayed held. It is polling: waking up on a timeout to look ` +
+            'again. Wait without a timeout (or with the time left), and let `release()` wake it with Atomics.notify.',
+        );
         raise(s.board, SLOT.release);
         await waitUntil(
           () => Atomics.load(s.board, SLOT.acquired) === 1,
           2000,
           'worker B to get the lock after worker A released it',
           'Worker B is still waiting in `acquire()`: does `release()` call Atomics.notify on the cell?',
+        );
+        const timedOut = Atomics.load(s.board, SLOT.waitTimedOut);
+        check(
+          timedOut === 0,
+          `Expected worker B's \`acquire()\` (no timeout) to be woken by \`release()\`, but ${timedOut} of its ` +
+            `${Atomics.load(s.board, SLOT.waitEntries)} calls to Atomics.wait ended "timed-out": it woke on a timer, not ` +
+            'because `release()` called Atomics.notify. A lost wake-up hidden by polling.',
         );
         raise(s.board, SLOT.releaseWaiter);
         const [a, b] = await Promise.all([holding, waiting]);
@@ -291,7 +313,7 @@ describe('Mutex', () => {
       }
     });
 
-    it('release() wakes one waiter at a time: two waiters take turns', async () => {
+    it('§5 §6 release() wakes one waiter at a time: two waiters take turns', async () => {
       const s = setup(4);
       const { done: holding } = await startHolder(s);
       const waiters = [0, 1].map((id) => {
@@ -344,7 +366,7 @@ describe('Mutex', () => {
       }
     });
 
-    it('acquire(timeoutMs) gives up with false after about timeoutMs while the lock stays held', async () => {
+    it('§4 acquire(timeoutMs) gives up with false after about timeoutMs while the lock stays held', async () => {
       const s = setup();
       const { done: holding } = await startHolder(s);
       try {
@@ -377,7 +399,7 @@ describe('Mutex', () => {
       }
     });
 
-    it('tryAcquire(), acquire(0) and acquire(-1) return false at once while another worker holds the lock', async () => {
+    it('§3 §4 tryAcquire(), acquire(0) and acquire(-1) return false at once while another worker holds the lock', async () => {
       const s = setup();
       const { done: holding } = await startHolder(s);
       try {

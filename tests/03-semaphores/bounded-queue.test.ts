@@ -26,7 +26,7 @@ async function expectClosedRejection(promise: Promise<unknown>, what: string, hi
 }
 
 describe('BoundedQueue', () => {
-  it('gives items back in the order they were put (FIFO)', async () => {
+  it('§1 gives items back in the order they were put (FIFO)', async () => {
     const q = new BoundedQueue<number>(10);
     for (const item of [1, 2, 3, 4, 5]) {
       await resolvesWithin(put(q, item), WAIT_MS, `\`put(${item})\` on a queue with room to resolve`);
@@ -40,7 +40,7 @@ describe('BoundedQueue', () => {
     );
   });
 
-  it('take() waits while the queue is empty', async () => {
+  it('§2 §4 take() waits while the queue is empty', async () => {
     const q = new BoundedQueue<string>(2);
     const t = track(take(q));
     await flush();
@@ -63,7 +63,7 @@ describe('BoundedQueue', () => {
     );
   });
 
-  it('put() waits while the queue is full', async () => {
+  it('§3 §4 put() waits while the queue is full', async () => {
     const q = new BoundedQueue<string>(2);
     await resolvesWithin(put(q, 'a'), WAIT_MS, "`put('a')` on an empty queue to resolve");
     await resolvesWithin(put(q, 'b'), WAIT_MS, "`put('b')` on a queue with room to resolve");
@@ -84,7 +84,7 @@ describe('BoundedQueue', () => {
     check(rest.join() === 'b,c', `Expected the remaining items ['b', 'c'], got ${show(rest)}.`);
   });
 
-  it('size counts the items and never exceeds capacity', async () => {
+  it('§3 §4 size counts the items and never exceeds capacity', async () => {
     const q = new BoundedQueue<number>(3);
     check(sizeOf(q) === 0, `Expected \`size\` 0 on a new queue, got ${show(sizeOf(q))}.`);
     const puts = [0, 1, 2, 3, 4, 5].map((i) => put(q, i));
@@ -114,7 +114,7 @@ describe('BoundedQueue', () => {
     check(sizeOf(q) === 0, `Expected \`size\` 0 once everything was taken, got ${show(sizeOf(q))}.`);
   });
 
-  it('one put wakes exactly one waiting take', async () => {
+  it('§5 one put wakes exactly one waiting take', async () => {
     const q = new BoundedQueue<string>(1);
     const t1 = track(take(q));
     const t2 = track(take(q));
@@ -149,7 +149,7 @@ describe('BoundedQueue', () => {
     check(value === 'next', `Expected the other take to resolve with 'next', got ${show(value)}.`);
   });
 
-  it('many producers and consumers: nothing lost or duplicated, size within capacity', async () => {
+  it('§5 §4 many producers and consumers: nothing lost or duplicated, size within capacity', async () => {
     const capacity = 3;
     const q = new BoundedQueue<number>(capacity);
     const producers = 6;
@@ -204,7 +204,7 @@ describe('BoundedQueue', () => {
     check(sizeOf(q) === 0, `Expected an empty queue at the end, \`size\` is ${show(sizeOf(q))}.`);
   });
 
-  it('after close(), take() drains the items left, then rejects', async () => {
+  it('§6 after close(), take() drains the items left, then rejects', async () => {
     const q = new BoundedQueue<number>(3);
     await resolvesWithin(put(q, 1), WAIT_MS, '`put(1)` to resolve');
     await resolvesWithin(put(q, 2), WAIT_MS, '`put(2)` to resolve');
@@ -228,7 +228,7 @@ describe('BoundedQueue', () => {
     );
   });
 
-  it('close() rejects a take() waiting on an empty queue', async () => {
+  it('§6 close() rejects a take() waiting on an empty queue', async () => {
     const q = new BoundedQueue<number>(2);
     const t = track(take(q));
     await flush();
@@ -242,7 +242,7 @@ describe('BoundedQueue', () => {
     await expectClosedRejection(take(q), '`take()` called after `close()` on an empty queue', '');
   });
 
-  it('close() rejects a put() waiting for room; the items already in stay', async () => {
+  it('§7 §6 close() rejects a put() waiting for room; the items already in stay', async () => {
     const q = new BoundedQueue<string>(1);
     await resolvesWithin(put(q, 'in'), WAIT_MS, "`put('in')` on an empty queue to resolve");
     const p = track(put(q, 'waiting'));
@@ -270,14 +270,14 @@ describe('BoundedQueue', () => {
     );
   });
 
-  it('put() after close() rejects', async () => {
+  it('§7 §4 put() after close() rejects', async () => {
     const q = new BoundedQueue<number>(2);
     q.close();
     await expectClosedRejection(put(q, 1), '`put(1)` after `close()`', '');
     check(sizeOf(q) === 0, `Expected \`size\` 0: a put after close() adds nothing; got ${show(sizeOf(q))}.`);
   });
 
-  it('close() twice does nothing more', async () => {
+  it('§8 §6 close() twice does nothing more', async () => {
     const q = new BoundedQueue<number>(2);
     await resolvesWithin(put(q, 7), WAIT_MS, '`put(7)` to resolve');
     q.close();
@@ -287,15 +287,11 @@ describe('BoundedQueue', () => {
     await expectClosedRejection(take(q), '`take()` on a drained queue closed twice', '');
   });
 
-  it('throws RangeError for a `capacity` that is not a positive integer', () => {
+  it('§9 throws RangeError for a `capacity` that is not a positive integer', () => {
     for (const bad of [0, -1, 1.5, NaN]) {
       const error = thrown(
         () => new BoundedQueue(bad),
         `Expected \`new BoundedQueue(${bad})\` to throw a RangeError, but it returned.`,
-      );
-      check(
-        error instanceof RangeError,
-        `Expected \`new BoundedQueue(${bad})\` to throw a RangeError, got ${show(error)}.`,
       );
       checkBadArgument(error, `\`new BoundedQueue(${bad})\``, 'capacity', 'RangeError');
     }

@@ -36,7 +36,7 @@ function gated(limit: Limit, n: number) {
 }
 
 describe('createLimit', () => {
-  it('resolves with what fn returns, sync or async', async () => {
+  it('§1 resolves with what fn returns, sync or async', async () => {
     const limit = createLimit(2);
     const sync = await within(
       call(limit, () => 1),
@@ -58,7 +58,7 @@ describe('createLimit', () => {
     );
   });
 
-  it('runs up to `concurrency` functions at once', async () => {
+  it('§2 runs up to `concurrency` functions at once', async () => {
     const limit = createLimit(3);
     const { gates, stats, calls } = gated(limit, 3);
     await flush();
@@ -71,7 +71,7 @@ describe('createLimit', () => {
     await within(Promise.all(calls), WAIT_MS, 'the 3 calls to resolve once their functions finished');
   });
 
-  it('never runs more than `concurrency` functions at once', async () => {
+  it('§2 never runs more than `concurrency` functions at once', async () => {
     const limit = createLimit(2);
     const { gates, stats, calls } = gated(limit, 8);
     const opened = new Set<number>();
@@ -102,7 +102,7 @@ describe('createLimit', () => {
     check(stats.most <= 2, `Expected at most 2 functions running at once; ${stats.most} were.`);
   });
 
-  it('starts functions in the order they were passed in', async () => {
+  it('§3 starts functions in the order they were passed in', async () => {
     const limit = createLimit(1);
     const order: number[] = [];
     const calls = [0, 1, 2, 3, 4, 5].map((i) =>
@@ -119,7 +119,7 @@ describe('createLimit', () => {
     );
   });
 
-  it('a throwing or rejecting fn rejects its own call only', async () => {
+  it('§1 §4 a throwing or rejecting fn rejects its own call only', async () => {
     const limit = createLimit(1);
     const thrownError = new Error('thrown by fn');
     const rejectedError = new Error('rejected by fn');
@@ -163,7 +163,7 @@ describe('createLimit', () => {
     );
   });
 
-  it('a throwing or rejecting fn frees its slot', async () => {
+  it('§4 §5 a throwing or rejecting fn frees its slot', async () => {
     const limit = createLimit(1);
     const r1 = await within(
       settle(
@@ -203,7 +203,7 @@ describe('createLimit', () => {
     );
   });
 
-  it('activeCount and pendingCount count running and waiting functions', async () => {
+  it('§5 activeCount and pendingCount count running and waiting functions', async () => {
     const limit = createLimit(2);
     check(
       limit.activeCount === 0 && limit.pendingCount === 0,
@@ -232,15 +232,11 @@ describe('createLimit', () => {
     await expectCounts(0, 0, 'after every call resolved');
   });
 
-  it('throws RangeError for a `concurrency` that is not a positive integer', () => {
+  it('§6 throws RangeError for a `concurrency` that is not a positive integer', () => {
     for (const bad of [0, -1, 1.5, NaN]) {
       const error = thrown(
         () => createLimit(bad),
         `Expected \`createLimit(${bad})\` to throw a RangeError, but it returned.`,
-      );
-      check(
-        error instanceof RangeError,
-        `Expected \`createLimit(${bad})\` to throw a RangeError, got ${show(error)}.`,
       );
       checkBadArgument(error, `\`createLimit(${bad})\``, 'concurrency', 'RangeError');
     }

@@ -5,7 +5,7 @@
 import type * as net from 'node:net';
 import { describe, it } from '@jest/globals';
 import { EchoClient } from '@kata/04-tcp/echo-client';
-import { check, checkBadArgument, refusal, settle, show, within } from '../helpers/assert';
+import { check, checkBadArgument, isErrorLike, settle, show, within } from '../helpers/assert';
 import { messageOf, promiseFrom } from '../helpers/async';
 import { onCleanup } from '../helpers/handles';
 import { startTcpProxy, type Split } from '../helpers/tcp-proxy';
@@ -85,13 +85,13 @@ async function rejection(
 /** Fails unless `error` is an Error with a message: a rejection must say why. */
 function saysWhy(error: unknown, what: string): void {
   check(
-    error instanceof Error && error.message !== '',
+    isErrorLike(error) && error.message !== '',
     () => `Expected ${what} to reject with an Error that says why, got ${show(error)}.`,
   );
 }
 
 describe('EchoClient', () => {
-  it('resolves a request with the echoed line (connecting to 127.0.0.1 by default)', async () => {
+  it('§1 §3 resolves a request with the echoed line (connecting to 127.0.0.1 by default)', async () => {
     const server = await echoServer();
     const client = await connect(server.port);
     const reply = await request(client, 'hello');
@@ -101,7 +101,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('sends the message and one newline, as UTF-8', async () => {
+  it('§3 sends the message and one newline, as UTF-8', async () => {
     const received: Buffer[] = [];
     const server = await startTestServer((socket) => {
       socket.on('data', (chunk: Buffer) => {
@@ -120,7 +120,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('waits for the whole line when the reply arrives one byte at a time', async () => {
+  it('§3 waits for the whole line when the reply arrives one byte at a time', async () => {
     const port = await echoBehindProxy('bytes');
     const client = await connect(port);
     const reply = await request(client, 'hello, world');
@@ -131,7 +131,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('decodes multi-byte characters split across chunks', async () => {
+  it('§3 decodes multi-byte characters split across chunks', async () => {
     const port = await echoBehindProxy('utf8');
     const client = await connect(port);
     const message = 'naïve café: 5 € 😀';
@@ -143,7 +143,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('resolves pipelined requests in order when several replies arrive in one chunk', async () => {
+  it('§4 resolves pipelined requests in order when several replies arrive in one chunk', async () => {
     const server = await startTestServer((socket) => {
       // Holds the replies until three requests have arrived, then sends them in one write.
       let pending = '';
@@ -167,7 +167,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('resolves 20 pipelined requests in order when replies are cut at random points', async () => {
+  it('§3 §4 resolves 20 pipelined requests in order when replies are cut at random points', async () => {
     const port = await echoBehindProxy({ seed: 7, maxChunk: 5 });
     const client = await connect(port);
     const messages = Array.from({ length: 20 }, (_, i) => `request ${i} ${'·'.repeat(i % 4)}`);
@@ -183,7 +183,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('rejects a message containing a newline with RangeError, and sends nothing', async () => {
+  it('§5 rejects a message containing a newline with RangeError, and sends nothing', async () => {
     const server = await echoServer();
     const client = await connect(server.port);
     const error = await rejection(
@@ -192,6 +192,10 @@ describe('EchoClient', () => {
       'A `\\n` inside the message would make two requests on the wire.',
     );
     checkBadArgument(error, "`request('two\\nlines')`", 'message', 'RangeError');
+    check(
+      /newline/i.test(error.message),
+      `Expected the RangeError's message to say "newline" (why the message is refused), got ${show(error.message)}.`,
+    );
     const reply = await request(client, 'next', 'The rejected message must not have been sent.');
     check(
       reply === 'next',
@@ -200,21 +204,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('refuses a message that is not a string with an error that names `message`', async () => {
-    const server = await echoServer();
-    const client = await connect(server.port);
-    // An array and a Buffer have `includes()` and turn into text in a template: only a type check
-    // refuses them.
-    for (const message of [42, undefined, ['hi'], Buffer.from('hi')]) {
-      checkBadArgument(
-        await refusal(() => client.request(message as unknown as string)),
-        `\`request(${show(message).slice(1, -1)})\``,
-        'message',
-      );
-    }
-  });
-
-  it('rejects with code ECONNREFUSED when nothing listens', async () => {
+  it('§1 rejects with code ECONNREFUSED when nothing listens', async () => {
     const port = await freePort();
     const result = await within(
       settle(promiseFrom(() => EchoClient.connect({ port }), 'EchoClient.connect()')),
@@ -231,7 +221,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('rejects with "timed out" when no reply comes within timeoutMs', async () => {
+  it('§6 rejects with "timed out" when no reply comes within timeoutMs', async () => {
     const server = await silentServer();
     const client = await connect(server.port, 250);
     const started = Date.now();
@@ -251,7 +241,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('closes the connection after a timeout', async () => {
+  it('§6 closes the connection after a timeout', async () => {
     const server = await silentServer();
     const client = await connect(server.port, 150);
     const socket = await server.nextConnection();
@@ -268,7 +258,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('does not time out while idle between requests', async () => {
+  it('§6 does not time out while idle between requests', async () => {
     const server = await echoServer();
     const client = await connect(server.port, 100);
     check(
@@ -285,7 +275,7 @@ describe('EchoClient', () => {
     check(reply === 'after a pause', `Expected \`'after a pause'\`, got ${show(reply)}.`);
   });
 
-  it('waits for a slow reply when timeoutMs is beyond the range of setTimeout, or Infinity', async () => {
+  it('§6 waits for a slow reply when timeoutMs is beyond the range of setTimeout, or Infinity', async () => {
     // The reply comes 100 ms after the request: far sooner than either timeout.
     const server = await startTestServer((socket) => {
       socket.setEncoding('utf8');
@@ -306,10 +296,12 @@ describe('EchoClient', () => {
     }
   });
 
-  it('rejects a pending request when close() is called', async () => {
+  it('§7 rejects a pending request when close() is called', async () => {
     const server = await silentServer();
     const client = await connect(server.port);
     const pending = promiseFrom(() => client.request('waiting'), 'request()');
+    // Handled now, checked below: it may reject while `close()` is still closing.
+    pending.catch(() => undefined);
     const closed = await within(
       settle(client.close()),
       WAIT_MS,
@@ -324,7 +316,7 @@ describe('EchoClient', () => {
     saysWhy(error, 'the pending request');
   });
 
-  it('rejects a request made after close()', async () => {
+  it('§7 rejects a request made after close()', async () => {
     const server = await echoServer();
     const client = await connect(server.port);
     await within(client.close(), WAIT_MS, '`close()` to resolve');
@@ -336,7 +328,7 @@ describe('EchoClient', () => {
     saysWhy(error, `\`request()\` after \`close()\``);
   });
 
-  it('rejects a pending request when the server ends the connection', async () => {
+  it('§7 rejects a pending request when the server ends the connection', async () => {
     const server = await startTestServer((socket) => socket.once('data', () => socket.end()));
     const client = await connect(server.port);
     const error = await rejection(
@@ -344,10 +336,10 @@ describe('EchoClient', () => {
       '`request()` when the server ends the connection without replying',
       'Listen for `end` (and `close`) and reject what is pending.',
     );
-    check(error instanceof Error, `Expected an Error, got ${show(error)}.`);
+    saysWhy(error, 'the pending request');
   });
 
-  it('rejects a pending request when the server resets the connection', async () => {
+  it('§7 rejects a pending request when the server resets the connection', async () => {
     const server = await startTestServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
     const client = await connect(server.port);
     const error = await rejection(
@@ -362,7 +354,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('rejects a pending request at once when the server ends while the request is still being sent', async () => {
+  it('§7 rejects a pending request at once when the server ends while the request is still being sent', async () => {
     // The server reads nothing, so most of a 16 MiB request stays in the client's buffers: the
     // socket cannot finish, and `close` will not come, until the client gives up. `end` does come.
     const server = await startTestServer((socket) => socket.pause());
@@ -378,7 +370,7 @@ describe('EchoClient', () => {
     saysWhy(error, 'the pending request');
   });
 
-  it('ignores a line that arrives when no request is pending', async () => {
+  it('§4 ignores a line that arrives when no request is pending', async () => {
     // Replies to each request with its echo and one more line that nobody asked for.
     const server = await startTestServer((socket) => {
       socket.setEncoding('utf8');
@@ -400,7 +392,7 @@ describe('EchoClient', () => {
     );
   });
 
-  it('close() closes the connection and can be called again', async () => {
+  it('§8 close() closes the connection and can be called again', async () => {
     const server = await echoServer();
     const client = await connect(server.port);
     const socket = await server.nextConnection();
@@ -420,13 +412,19 @@ describe('EchoClient', () => {
     await closedByClient(socket, 'the server to see the connection closed after `close()`');
   });
 
-  it('refuses a bad `timeoutMs` by rejecting with an error that names it', async () => {
+  it('§2 refuses a bad `timeoutMs` by rejecting with a TypeError or RangeError that names it', async () => {
     const port = await freePort(); // nothing listens: a call that is not refused fails by ECONNREFUSED
     for (const timeoutMs of [NaN, '100' as unknown as number]) {
-      checkBadArgument(
-        await refusal(() => EchoClient.connect({ port, timeoutMs })),
-        `\`EchoClient.connect({ port, timeoutMs: ${show(timeoutMs)} })\``,
-        'timeoutMs',
+      const call = `\`EchoClient.connect({ port, timeoutMs: ${show(timeoutMs).slice(1, -1)} })\``;
+      const error = await rejection(
+        promiseFrom(() => EchoClient.connect({ port, timeoutMs }), 'EchoClient.connect()'),
+        call,
+        'Check `timeoutMs` first and reject: `setTimeout()` would fire at once for NaN or a string.',
+      );
+      checkBadArgument(error, call, 'timeoutMs');
+      check(
+        error.message.includes('timeoutMs'),
+        `Expected the message of ${call}'s ${error.name} to name \`timeoutMs\`, got ${show(error.message)}.`,
       );
     }
   });

@@ -93,7 +93,7 @@ function otherLocalAddresses(): string[] {
 }
 
 describe('EchoServer', () => {
-  it('listens on 127.0.0.1 and a port chosen by the OS by default', async () => {
+  it('§1 listens on 127.0.0.1 and a port chosen by the OS by default', async () => {
     const server = await start();
     check(
       server.host === '127.0.0.1',
@@ -104,7 +104,7 @@ describe('EchoServer', () => {
     await expectEcho(client, 'ping', 'the echo of `ping`');
   });
 
-  it('listens on the port it is given', async () => {
+  it('§1 listens on the port it is given', async () => {
     const port = await freePort();
     const server = await start({ port });
     check(
@@ -115,7 +115,7 @@ describe('EchoServer', () => {
     await expectEcho(client, 'on my port', 'the echo on the given port');
   });
 
-  it('does not accept connections on other local addresses (binds 127.0.0.1, not every interface)', async () => {
+  it('§1 does not accept connections on other local addresses (binds 127.0.0.1, not every interface)', async () => {
     const server = await start();
     check(
       await canConnect('127.0.0.1', server.port),
@@ -136,7 +136,7 @@ describe('EchoServer', () => {
     );
   });
 
-  it('echoes each chunk at once, without waiting for a newline', async () => {
+  it('§2 echoes each chunk at once, without waiting for a newline', async () => {
     const server = await start();
     const client = await connect(server.port);
     await expectEcho(
@@ -147,7 +147,7 @@ describe('EchoServer', () => {
     );
   });
 
-  it('echoes binary data byte for byte, including bytes that are not valid UTF-8', async () => {
+  it('§2 echoes binary data byte for byte, including bytes that are not valid UTF-8', async () => {
     const server = await start();
     const client = await connect(server.port);
     const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -161,7 +161,7 @@ describe('EchoServer', () => {
     );
   });
 
-  it('echoes a multi-byte character split between two chunks byte for byte', async () => {
+  it('§2 echoes a multi-byte character split between two chunks byte for byte', async () => {
     const server = await start();
     // Every character of more than one byte reaches the server in two or more chunks.
     const proxy = await startTcpProxy({ port: server.port }, { toTarget: 'utf8' });
@@ -174,7 +174,7 @@ describe('EchoServer', () => {
     );
   });
 
-  it('echoes a stream that arrives one byte at a time', async () => {
+  it('§2 echoes a stream that arrives one byte at a time', async () => {
     const server = await start();
     const proxy = await startTcpProxy({ port: server.port }, { toTarget: 'bytes' });
     const client = await connect(proxy.port);
@@ -185,14 +185,14 @@ describe('EchoServer', () => {
     );
   });
 
-  it('echoes 256 KiB that arrive in random pieces, byte for byte', async () => {
+  it('§2 echoes 256 KiB that arrive in random pieces, byte for byte', async () => {
     const server = await start();
     const proxy = await startTcpProxy({ port: server.port }, { toTarget: { seed: 42, maxChunk: 8192 } });
     const client = await connect(proxy.port);
     await expectEcho(client, randomBytes(256 * 1024), 'the echo of 256 KiB of random bytes');
   });
 
-  it('serves a second client while the first stays connected', async () => {
+  it('§3 serves a second client while the first stays connected', async () => {
     const server = await start();
     const first = await connect(server.port);
     await expectEcho(first, 'first', 'the echo to the first client');
@@ -206,7 +206,7 @@ describe('EchoServer', () => {
     await expectEcho(first, 'first again', 'the echo to the first client after the second was served');
   });
 
-  it('serves 50 clients at once, 1 MiB each, byte for byte', async () => {
+  it('§2 §3 serves 50 clients at once, 1 MiB each, byte for byte', async () => {
     const server = await start();
     const clients = await Promise.all(Array.from({ length: 50 }, () => connect(server.port)));
     // The same random MiB for every client, between two copies of a header naming the client,
@@ -233,7 +233,7 @@ describe('EchoServer', () => {
     );
   }, 30_000);
 
-  it('echoes every byte to a client that sends 16 MiB before it reads any of the echo', async () => {
+  it('§2 echoes every byte to a client that sends 16 MiB before it reads any of the echo', async () => {
     const server = await start();
     const client = await connect(server.port);
     // The client reads nothing at first: the echo fills the socket buffers and the server's
@@ -274,7 +274,7 @@ describe('EchoServer', () => {
     );
   }, 15_000);
 
-  it('ends its side after the client ends, once the echo is written', async () => {
+  it('§4 ends its side after the client ends, once the echo is written', async () => {
     const server = await start();
     const client = await connect(server.port);
     const data = randomText(256 * 1024);
@@ -292,7 +292,7 @@ describe('EchoServer', () => {
     );
   });
 
-  it('keeps serving after a client resets its connection', async () => {
+  it('§5 keeps serving after a client resets its connection', async () => {
     const server = await start();
     const idle = await connect(server.port);
     await expectEcho(idle, 'about to reset', 'the echo before the reset');
@@ -312,7 +312,7 @@ describe('EchoServer', () => {
     );
   });
 
-  it('close() resolves while a client is connected and idle, and disconnects it', async () => {
+  it('§7 close() resolves while a client is connected and idle, and disconnects it', async () => {
     const server = await start();
     const client = await connect(server.port);
     await expectEcho(client, 'hello', 'the echo before `close()`');
@@ -329,7 +329,7 @@ describe('EchoServer', () => {
     );
   });
 
-  it('close() can be called again: every call resolves', async () => {
+  it('§7 close() can be called again: every call resolves', async () => {
     const server = await start();
     const client = await connect(server.port);
     await expectEcho(client, 'hi', 'the echo before `close()`');
@@ -353,7 +353,7 @@ describe('EchoServer', () => {
     );
   });
 
-  it('rejects with the EADDRINUSE error when the port is taken', async () => {
+  it('§6 rejects with the EADDRINUSE error when the port is taken', async () => {
     const taken = await startTestServer();
     const result = await within(
       settle(promiseFrom(() => startEchoServer({ port: taken.port }), 'startEchoServer()')),
@@ -370,18 +370,57 @@ describe('EchoServer', () => {
     );
   });
 
-  it('logs "connection from: HOST:PORT" naming the client\'s port', async () => {
+  it('§8 logs "connection from: HOST:PORT" naming the client\'s address and port', async () => {
     const lines: string[] = [];
     const server = await start({ log: (line) => lines.push(line) });
     const client = await connect(server.port);
     await expectEcho(client, 'log me', 'the echo of `log me`');
-    const port = client.socket.localPort!;
-    const line = lines.find((l) => l.includes('connection from:'));
+    const expected = `connection from: 127.0.0.1:${client.socket.localPort!}`;
+    await waitUntil(
+      () => lines.includes(expected),
+      WAIT_MS,
+      `the log line \`${expected}\``,
+      `The lines logged were ${show(lines)}. Log the client's address and port: \`socket.remoteAddress\` ` +
+        "and `socket.remotePort` (not the server's own, `localPort`).",
+    );
+  });
+
+  /** The texts of the `From connected user: ` lines, in order (other lines left out). */
+  function userTexts(lines: readonly string[]): string[] {
+    const prefix = 'From connected user: ';
+    return lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+  }
+
+  /** A server with a log, a client behind a proxy that splits every multi-byte character, and the echo of `text`. */
+  async function logThroughSplits(text: string): Promise<string[]> {
+    const lines: string[] = [];
+    const server = await start({ log: (line) => lines.push(line) });
+    // Each piece reaches the server as its own chunk: 'ï' as <c3> then <af>, '😀' in four.
+    const proxy = await startTcpProxy({ port: server.port }, { toTarget: 'utf8' });
+    const client = await connect(proxy.port);
+    await expectEcho(client, text, `the echo of ${show(text)} (each character split between chunks)`);
+    await waitUntil(
+      () => userTexts(lines).join('') === text,
+      WAIT_MS,
+      `the \`From connected user: <text>\` lines to add up to ${show(text)}`,
+      `The lines logged were ${show(lines)}. Decode with one \`StringDecoder\` per connection: ` +
+        "`chunk.toString()` turns each half of a split character into U+FFFD ('\uFFFD').",
+    );
+    return lines;
+  }
+
+  it('§9 logs "From connected user: <text>" for each chunk, a character split between chunks whole', async () => {
+    await logThroughSplits('naïve café: 5 € 😀 and more\n');
+  });
+
+  it('§9 logs nothing for a chunk that completes no character', async () => {
+    const lines = await logThroughSplits('€ 😀');
+    const empty = lines.filter((l) => l === 'From connected user: ');
     check(
-      line !== undefined && new RegExp(`:${port}\\b`).test(line),
+      empty.length === 0,
       () =>
-        `Expected a log line \`connection from: 127.0.0.1:${port}\` (the client's address and port) by the time ` +
-        `its echo came back, got ${show(lines)}. Use \`socket.remoteAddress\` and \`socket.remotePort\`.`,
+        `Expected no line \`From connected user: \` with no text (a chunk holding only part of a character ` +
+        `completes none), got ${empty.length} among ${show(lines)}. Log only when the decoder returns some text.`,
     );
   });
 });

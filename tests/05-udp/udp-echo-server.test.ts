@@ -48,7 +48,7 @@ function firstDifference(got: Buffer, expected: Buffer): string {
 }
 
 describe('UdpEchoServer', () => {
-  it('binds 127.0.0.1 and a free port by default', async () => {
+  it('§1 binds 127.0.0.1 and a free port by default', async () => {
     const server = await start();
     check(
       server.host === '127.0.0.1',
@@ -63,7 +63,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('echoes a datagram back to its sender, from its own port', async () => {
+  it('§2 §3 echoes a datagram back to its sender, from its own port', async () => {
     const server = await start();
     const peer = await UdpPeer.open({ name: 'the sender' });
     const text = 'hello, udp ✓ héllo';
@@ -77,7 +77,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('replies to each sender at its own address and port', async () => {
+  it('§2 replies to each sender at its own address and port', async () => {
     const server = await start();
     const a = await UdpPeer.open({ name: 'sender A' });
     const b = await UdpPeer.open({ name: 'sender B' });
@@ -102,7 +102,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('echoes a 65,507-byte datagram byte-exact (the largest UDP datagram)', async () => {
+  it('§3 echoes a 65,507-byte datagram byte-exact (the largest UDP datagram)', async () => {
     const server = await start();
     const peer = await UdpPeer.open({ name: 'the sender', big: true });
     const payload = Buffer.alloc(MAX_DATAGRAM, 0);
@@ -121,7 +121,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('echoes binary bytes exactly, not only UTF-8 text', async () => {
+  it('§3 echoes binary bytes exactly, not only UTF-8 text', async () => {
     const server = await start();
     const peer = await UdpPeer.open({ name: 'the sender' });
     const payload = Buffer.from([
@@ -143,7 +143,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('serves 50 senders at once, each gets its own datagram back', async () => {
+  it('§2 serves 50 senders at once, each gets its own datagram back', async () => {
     const server = await start();
     const peers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => UdpPeer.open({ name: `sender ${i}` })),
@@ -167,7 +167,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('logs `msg from: HOST:PORT` and the text of each datagram', async () => {
+  it('§7 logs `msg from: HOST:PORT` and the text of each datagram', async () => {
     const lines: string[] = [];
     const server = await start({ log: (line) => lines.push(line) });
     const peer = await UdpPeer.open({ name: 'the sender' });
@@ -184,7 +184,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('binds the host and port it is given', async () => {
+  it('§1 binds the host and port it is given', async () => {
     let server: UdpEchoServer | undefined;
     let port = 0;
     // The port was free a moment ago; another process may take it first (then try another).
@@ -225,7 +225,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('accepts port 65535, the highest port', async () => {
+  it('§1 §5 accepts port 65535, the highest port', async () => {
     const result = await within(
       settle(promiseFrom(() => startUdpEchoServer({ port: 65_535 }), 'startUdpEchoServer()')),
       WAIT_MS,
@@ -254,7 +254,7 @@ describe('UdpEchoServer', () => {
     check(reply.text === 'top port', `Expected the echo 'top port', got ${show(reply.text)}.`);
   });
 
-  it('rejects with the EADDRINUSE error when the port is taken', async () => {
+  it('§4 rejects with the EADDRINUSE error when the port is taken', async () => {
     const holder = await UdpPeer.open({ name: 'the socket holding the port' });
     const result = await within(
       settle(promiseFrom(() => startUdpEchoServer({ port: holder.port }), 'startUdpEchoServer()')),
@@ -272,7 +272,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('rejects a bad port with RangeError, without throwing', async () => {
+  it('§5 §8 rejects a bad port with RangeError, without throwing', async () => {
     const result = await within(
       settle(promiseFrom(() => startUdpEchoServer({ port: 70_000 }), 'startUdpEchoServer()')),
       WAIT_MS,
@@ -287,12 +287,12 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('close() frees its port', async () => {
+  it('§6 close() frees its port', async () => {
     const server = await start();
     await checkClosesItsPort(server, 'server', WAIT_MS);
   });
 
-  it('close() is idempotent', async () => {
+  it('§6 close() is idempotent', async () => {
     const server = await start();
     const first = promiseFrom(() => server.close(), 'close()');
     const second = promiseFrom(() => server.close(), 'a second close()');
@@ -315,7 +315,7 @@ describe('UdpEchoServer', () => {
     );
   });
 
-  it('refuses a bad `port` by rejecting with a RangeError that names it', async () => {
+  it('§5 refuses a bad `port` (-1, 70000, 1.5) with a RangeError', async () => {
     for (const port of [-1, 70_000, 1.5]) {
       checkBadArgument(
         await refusal(() => startUdpEchoServer({ port })),

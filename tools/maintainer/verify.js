@@ -35,21 +35,6 @@ const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const PRETTIER = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
 const ESLINT = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
 const STEPS = 'types,format,solutions,contract,stubs,bugs,goods,tooling';
-/** Exercises whose stubs do not state `§N` clauses yet, nor have two known goods: checked once they do. */
-const CONTRACT_PENDING = new Set([
-  '01-threads/parallel-map',
-  '01-threads/thread',
-  '02-locks/async-mutex',
-  '02-locks/mutex',
-  '03-semaphores/bounded-queue',
-  '03-semaphores/limit',
-  '03-semaphores/semaphore',
-  '04-tcp/echo-client',
-  '04-tcp/echo-server',
-  '05-udp/udp-client',
-  '05-udp/udp-echo-server',
-  '06-capstone/job-server',
-]);
 
 const { values: flags } = parseArgs({
   options: {
@@ -110,14 +95,12 @@ function layout(ids) {
     );
     for (const bug of bugs)
       check(bug.catches.length > 0, `layout: ${bug.name} names the tests that catch it (@catches)`);
-    if (!CONTRACT_PENDING.has(id)) {
-      const goods = fixtures('good', id).length;
-      check(
-        goods >= 2,
-        `layout: ${id} has at least two known goods`,
-        `found ${goods} under tests/known-good/${id}/`,
-      );
-    }
+    const goods = fixtures('good', id).length;
+    check(
+      goods >= 2,
+      `layout: ${id} has at least two known goods`,
+      `found ${goods} under tests/known-good/${id}/`,
+    );
   }
   const metadata = [...kata.metadataProblems(), ...docsProblems()];
   check(
@@ -133,7 +116,6 @@ function layout(ids) {
  */
 function contract(ids, rows) {
   for (const id of ids) {
-    if (CONTRACT_PENDING.has(id)) continue;
     const stub = path.join(ROOT, 'exercises', `${id}.ts`);
     const clauses = parseClauses(fs.readFileSync(stub, 'utf8'));
     const stated = new Set(clauses.map((c) => c.n));

@@ -1,6 +1,6 @@
 /**
  * Known bug: `concurrency` is validated and then ignored: every item starts its own worker at
- * once (`Promise.all(items.map(…))`), so 20 items run on 20 threads at the same time.
+ * once (`Promise.all(items.map(…))`), so 8 items run on 8 threads at the same time.
  *
  * @catches never runs more than `concurrency` items at once
  * @catches reuses its workers

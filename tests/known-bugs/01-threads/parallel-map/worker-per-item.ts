@@ -1,6 +1,6 @@
 /**
  * Known bug: no reuse. Each item gets a brand-new worker (never more than `concurrency` at once),
- * which is terminated after that one item: 20 items start 20 threads, and pay 20 start-ups.
+ * which is terminated after that one item: 8 items start 8 threads, and pay 8 start-ups.
  *
  * @catches reuses its workers
  */

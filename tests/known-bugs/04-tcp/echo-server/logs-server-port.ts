@@ -1,7 +1,7 @@
 /**
  * Known bug: the connection log line names the server's own address and port
  * (`socket.localAddress`/`localPort`) instead of the client's.
- * @catches logs "connection from: HOST:PORT" naming the client's port
+ * @catches logs "connection from: HOST:PORT"
  */
 import * as net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
