@@ -18,6 +18,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { Mutex as LibMutex } from 'async-mutex';
+import pLimit from 'p-limit';
+import { AsyncMutex } from '../solutions/02-locks/async-mutex';
+import { createLimit } from '../solutions/03-semaphores/limit';
 import { Mutex } from '../solutions/02-locks/mutex';
 import { Thread } from '../solutions/01-threads/thread';
 import { startEchoServer } from '../solutions/04-tcp/echo-server';
@@ -389,6 +393,96 @@ const threadStartJoin: Benchmark = {
   },
 };
 
+// ---- async-mutex-lib, p-limit-lib: ours against the npm packages --------------------------------
+// Here the "floor" is the npm package doing the same work, measured side by side in one run:
+// a ratio above 1 means ours is slower than the library students would otherwise install.
+
+interface RunExclusive {
+  runExclusive<T>(fn: () => T | Promise<T>): Promise<T>;
+}
+
+const UNCONTENDED_CALLS = 20_000;
+const WAITERS = 100;
+const CONTENDED_BATCHES = 50;
+
+/** `runExclusive` one call at a time, then batches of 100 callers queued at once. */
+async function runExclusiveWork(mutex: RunExclusive): Promise<number> {
+  const started = performance.now();
+  let inside = 0;
+  for (let i = 0; i < UNCONTENDED_CALLS; i++) await mutex.runExclusive(() => inside++);
+  for (let b = 0; b < CONTENDED_BATCHES; b++) {
+    const calls: Promise<number>[] = [];
+    for (let w = 0; w < WAITERS; w++) {
+      calls.push(
+        mutex.runExclusive(async () => {
+          await null;
+          return inside++;
+        }),
+      );
+    }
+    await Promise.all(calls);
+  }
+  const expected = UNCONTENDED_CALLS + CONTENDED_BATCHES * WAITERS;
+  if (inside !== expected) throw new Error(`runExclusive ran ${inside} functions, expected ${expected}`);
+  return performance.now() - started;
+}
+
+const asyncMutexLib: Benchmark = {
+  name: 'async-mutex-lib',
+  goal: 1.1,
+  blocks: 4,
+  async prepare() {
+    const ours = new AsyncMutex();
+    const theirs = new LibMutex();
+    for (let i = 0; i < 3; i++) {
+      await runExclusiveWork(ours);
+      await runExclusiveWork(theirs);
+    }
+    return {
+      ours: () => runExclusiveWork(ours),
+      floor: () => runExclusiveWork(theirs),
+      close: async () => {},
+    };
+  },
+};
+
+const LIMIT_TASKS = 10_000;
+const LIMIT_CONCURRENCY = 8;
+
+/** 10,000 async tasks through a limit of 8, all queued at once. */
+async function limitWork(limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<number> {
+  const started = performance.now();
+  let done = 0;
+  const tasks: Promise<void>[] = [];
+  for (let i = 0; i < LIMIT_TASKS; i++) {
+    tasks.push(
+      limit(async () => {
+        await null;
+        done++;
+      }),
+    );
+  }
+  await Promise.all(tasks);
+  if (done !== LIMIT_TASKS) throw new Error(`the limit ran ${done} tasks, expected ${LIMIT_TASKS}`);
+  return performance.now() - started;
+}
+
+const pLimitLib: Benchmark = {
+  name: 'p-limit-lib',
+  goal: 1.1,
+  blocks: 4,
+  async prepare() {
+    // A fresh limit per block on both sides, as a program would make one per batch.
+    const ours = () => limitWork(createLimit(LIMIT_CONCURRENCY));
+    const theirs = () => limitWork(pLimit(LIMIT_CONCURRENCY));
+    for (let i = 0; i < 3; i++) {
+      await ours();
+      await theirs();
+    }
+    return { ours, floor: theirs, close: async () => {} };
+  },
+};
+
 // ---- runner ------------------------------------------------------------------------------------
 
 const BENCHMARKS: readonly Benchmark[] = [
@@ -397,6 +491,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   tcpEcho,
   udpEcho,
   threadStartJoin,
+  asyncMutexLib,
+  pLimitLib,
 ];
 
 const USAGE = `Usage: npm run bench -- [--json] [--only NAME,NAME] [--rounds N]

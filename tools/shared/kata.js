@@ -211,6 +211,8 @@ function metadataProblems(root = ROOT) {
   for (const id of ids) {
     if (!tree.includes(id)) problems.push(`kata.json lists "${id}", but exercises/${id}.ts does not exist`);
   }
+  const total = list.reduce((sum, e) => sum + (typeof e?.points === 'number' ? e.points : 0), 0);
+  if (total !== 100) problems.push(`kata.json: the points add up to ${total}, not 100`);
   const seen = new Set();
   for (const e of list) {
     const name = `kata.json "${e?.id}"`;

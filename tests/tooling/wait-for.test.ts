@@ -1,0 +1,83 @@
+// tests/helpers/wait-for.ts: the deadlock picture on a deliberately deadlocked run of real
+// workers (tests/fixtures/wait-for-tasks.ts), and the cycle finder on hand-made states.
+import * as path from 'node:path';
+import { check, waitUntil } from '../helpers/assert';
+import { runInWorker } from '../helpers/workers';
+import { describeWaits, findCycle, ThreadState } from '../helpers/wait-for';
+import { STATE } from '../fixtures/wait-for-tasks';
+
+const TASKS = path.join(__dirname, '..', 'fixtures', 'wait-for-tasks.ts');
+
+describe('wait-for pictures', () => {
+  it('names the cycle of a deadlocked dinner of 5 real worker threads', async () => {
+    const n = 5;
+    const boardBuffer = new SharedArrayBuffer(4 * n * 4);
+    const board = new Int32Array(boardBuffer);
+    const stop = new AbortController();
+    const runs = Array.from({ length: n }, (_, id) =>
+      runInWorker(TASKS, 'philosopher', [boardBuffer, n, id], {
+        timeoutMs: 10_000,
+        signal: stop.signal,
+      }).catch((e: Error) => e),
+    );
+    try {
+      await waitUntil(
+        () =>
+          Array.from({ length: n }, (_, id) => Atomics.load(board, n + id)).every(
+            (s) => s === STATE.waiting,
+          ) && Array.from({ length: n }, (_, id) => Atomics.load(board, 2 * n + id)).every((h) => h === 1),
+        5000,
+        'all 5 philosophers to hold their left fork and wait for the right one',
+      );
+      const threads: ThreadState[] = Array.from({ length: n }, (_, id) => ({
+        name: `philosopher ${id}`,
+        holds: Atomics.load(board, 2 * n + id) ? [`fork ${id}`] : [],
+        waitsFor:
+          Atomics.load(board, n + id) === STATE.waiting
+            ? `fork ${Atomics.load(board, 3 * n + id)}`
+            : undefined,
+      }));
+      const text = describeWaits(threads, 'eat');
+      const want =
+        'philosopher 0 holds fork 0 and waits for fork 1; philosopher 1 holds fork 1 and waits for fork 2; ' +
+        'philosopher 2 holds fork 2 and waits for fork 3; philosopher 3 holds fork 3 and waits for fork 4; ' +
+        'philosopher 4 holds fork 4 and waits for fork 0: a cycle, so nobody can eat.';
+      check(text.includes(want), `Expected the picture to name the cycle:\n${want}\ngot:\n${text}`);
+    } finally {
+      stop.abort();
+      await Promise.all(runs);
+    }
+  });
+
+  it('starts a cycle at its lowest thread, lists the others after it, and says when all wait without one', () => {
+    const threads: ThreadState[] = [
+      { name: 'reader 0', doing: 'is reading' },
+      { name: 'writer 1', holds: ['lock B'], waitsFor: 'lock A' },
+      { name: 'writer 2', holds: ['lock A'], waitsFor: 'lock B' },
+    ];
+    check(
+      findCycle(threads)
+        ?.map((t) => t.name)
+        .join(',') === 'writer 1,writer 2',
+      'Expected the cycle writer 1 → writer 2.',
+    );
+    const text = describeWaits(threads);
+    check(
+      text ===
+        'Who waits for whom: writer 1 holds lock B and waits for lock A; writer 2 holds lock A and waits for lock B: a cycle, so nobody can go on. reader 0 is reading.',
+      `got ${text}`,
+    );
+    const all = describeWaits(
+      [
+        { name: 'worker 0', waitsFor: 'the barrier' },
+        { name: 'worker 1', waitsFor: 'the barrier' },
+      ],
+      'pass',
+    );
+    check(
+      /Every thread waits and none is left to wake the others, so nobody can pass\./.test(all),
+      `got ${all}`,
+    );
+    check(findCycle([{ name: 'a', waitsFor: 'x' }]) === undefined, 'Expected no cycle when nobody holds x.');
+  });
+});
