@@ -14,7 +14,7 @@
 //   runs exit by themselves (a leaked handle fails its test in tests/helpers/setup.ts).
 // Prints one line a check and ends with `N passed, N failed`. Exit code 0 only if all passed.
 //
-// Flags: --only <step,…>, --bug <substring> (filter fixtures), --jobs N (fixture test files run
+// Flags: --only <step,…> (types, format, lint, solutions, contract, stubs, bugs, goods, tooling), --bug <substring> (filter fixtures), --jobs N (fixture test files run
 // at once, default 4: most of their time is spent waiting for a timeout that proves a hang),
 // --exercise <id> (repeatable: only these exercises, e.g. --exercise 02-locks/mutex).
 const fs = require('node:fs');
@@ -34,7 +34,7 @@ const { runFixtures, loadErrors } = require('./fixture-run.js');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const PRETTIER = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
 const ESLINT = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
-const STEPS = 'types,format,solutions,contract,stubs,bugs,goods,tooling';
+const STEPS = 'types,format,lint,solutions,contract,stubs,bugs,goods,tooling';
 
 const { values: flags } = parseArgs({
   options: {
