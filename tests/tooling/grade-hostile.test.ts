@@ -1,6 +1,6 @@
 // The grader against hostile hand-ins (tools/instructor/): each gets exactly its honest score,
 // the honest hand-ins graded beside them keep theirs, and nothing of theirs outlives the grade.
-// One exercise (Thread: 7 points) keeps this to well under a minute.
+// One exercise (Thread) keeps this to well under a minute.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,12 +18,16 @@ const poison = path.join(ROOT, 'node_modules', '.cache', 'kata', `poison-${marke
 
 const SOLUTION = fs.readFileSync(path.join(ROOT, 'solutions', `${ID}.ts`), 'utf8');
 const STUB = fs.readFileSync(path.join(ROOT, 'exercises', `${ID}.ts`), 'utf8');
+/** The exercise's points, as kata.json gives them. */
+const POINTS: number = JSON.parse(fs.readFileSync(path.join(ROOT, 'kata.json'), 'utf8')).exercises.find(
+  (e: { id: string }) => e.id === ID,
+).points;
 
 /** Code appended to a hand-in's Thread module, by name, with the score it honestly earns. */
 const HOSTILE: Record<string, { base: string; code: string; points: number; error?: RegExp }> = {
   'deletes-tests': {
     base: SOLUTION,
-    points: 7,
+    points: POINTS,
     code: `for (const d of [require('node:path').resolve(__dirname, '../../tests'), ${JSON.stringify(path.join(ROOT, 'tests'))}])
   try { require('node:fs').rmSync(d, { recursive: true, force: true }); } catch {}`,
   },
@@ -49,20 +53,20 @@ import os from 'node:os';`,
   },
   'writes-node-modules': {
     base: SOLUTION,
-    points: 7,
+    points: POINTS,
     code: `for (const f of [${JSON.stringify(poison)}, require('node:path').resolve(__dirname, '../../node_modules/.cache/kata/test-counts.json')])
   try { require('node:fs').mkdirSync(require('node:path').dirname(f), { recursive: true }); require('node:fs').writeFileSync(f, '{"key":"x","counts":{}}'); } catch {}`,
   },
   'leaves-a-process': {
     base: SOLUTION,
-    points: 7,
+    points: POINTS,
     code: `require('node:child_process').spawn('sleep', ['${sleepArg}'], { detached: true, stdio: 'ignore' }).unref();`,
   },
   'exits-at-import': { base: SOLUTION, points: 0, code: 'process.exit(0);', error: /./ },
   'loops-at-import': { base: SOLUTION, points: 0, code: 'for (;;) {}', error: /timeout/ },
   'syntax-error': { base: SOLUTION, points: 0, code: 'export const = ;', error: /did not load|crashed/ },
   'lacks-the-file': { base: '', points: 0, code: '', error: /exercises\/01-threads\/thread\.ts is missing/ },
-  'honest-full': { base: SOLUTION, points: 7, code: '' },
+  'honest-full': { base: SOLUTION, points: POINTS, code: '' },
   'honest-stub': { base: STUB, points: 0, code: '' },
 };
 
@@ -114,7 +118,7 @@ let exitCode: number | null = null;
   });
 
   for (const [name, h] of Object.entries(HOSTILE)) {
-    it(`${name}: scores exactly ${h.points}/7`, () => {
+    it(`${name}: scores exactly ${h.points}/${POINTS}`, () => {
       const r = saved.results.find((x) => path.basename(x.report.repo) === name)!.report;
       expect(r.total).toBe(h.points);
       expect(r.tampered).toEqual([]);
