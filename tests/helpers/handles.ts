@@ -1,5 +1,6 @@
 // Leak detection shared by every test file (installed by tests/helpers/setup.ts).
 import type { Worker as WorkerType } from 'node:worker_threads';
+import { activeHandles as nodeActiveHandles, isPendingTimer } from './node-internals';
 
 // The real module object: `import` through ts-jest's interop would give a read-only copy.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,8 +45,7 @@ export function workersStarted(): number {
 // Sockets, servers and child processes are followed as objects, so a leak can be named (address,
 // port, command) and closed; ref'd timers can only be counted (unref'd ones are not listed).
 type Handle = { constructor: { name: string } } & Record<string, unknown>;
-const activeHandles = (): Handle[] =>
-  (process as unknown as { _getActiveHandles(): Handle[] })._getActiveHandles();
+const activeHandles = (): Handle[] => nodeActiveHandles<Handle>();
 
 function timerCount(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
@@ -69,7 +69,7 @@ function trackTimers(): void {
   }
 }
 function pendingTimers(): NodeJS.Timeout[] {
-  return [...timers].filter((t) => !(t as unknown as { _destroyed: boolean })._destroyed && t.hasRef());
+  return [...timers].filter(isPendingTimer);
 }
 
 let handlesBefore = new Set<Handle>();

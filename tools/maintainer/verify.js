@@ -24,10 +24,9 @@ const { parseArgs } = require('node:util');
 const { run } = require('../shared/run.js');
 const { ROOT } = require('../shared/target.js');
 const kata = require('../shared/kata.js');
-const { parseClauses, citedClauses } = require('../shared/clauses.js');
 const { fixtures } = require('./fixtures.js');
-const { docsProblems } = require('./docs.js');
 const { materialize } = require('./known-bugs.js');
+const { layout, contract } = require('./verify-files.js');
 const { jestJson, testRows, firstLine, hangNote, isJestTimeout, RUN_LIMIT_MS } = require('./jest-run.js');
 const { runFixtures, loadErrors } = require('./fixture-run.js');
 
@@ -80,74 +79,6 @@ function testPaths(ids) {
 function exitedCheck(step, res) {
   check(!res.timedOut, `${step}: the run exited by itself`, hangNote(res));
   if (!res.timedOut && hangNote(res)) log(`${step}: note: ${hangNote(res)}`);
-}
-
-/** @param {string[]} ids */
-function layout(ids) {
-  for (const id of ids) {
-    check(fs.existsSync(path.join(ROOT, 'solutions', `${id}.ts`)), `layout: solutions/${id}.ts exists`);
-    check(fs.existsSync(path.join(ROOT, 'tests', `${id}.test.ts`)), `layout: tests/${id}.test.ts exists`);
-    const bugs = fixtures('bug', id);
-    check(
-      bugs.length >= 2,
-      `layout: ${id} has at least two known bugs`,
-      `found ${bugs.length} under tests/known-bugs/${id}/`,
-    );
-    for (const bug of bugs)
-      check(bug.catches.length > 0, `layout: ${bug.name} names the tests that catch it (@catches)`);
-    const goods = fixtures('good', id).length;
-    check(
-      goods >= 2,
-      `layout: ${id} has at least two known goods`,
-      `found ${goods} under tests/known-good/${id}/`,
-    );
-  }
-  const metadata = [...kata.metadataProblems(), ...docsProblems()];
-  check(
-    metadata.length === 0,
-    'layout: kata.json lists exactly the exercises in exercises/, and what is generated from it agrees (README table, Classroom)',
-    metadata.join('\n'),
-  );
-}
-
-/**
- * Every test of an exercise cites clauses its stub states; every clause is cited.
- * @param {string[]} ids @param {import('./jest-run.js').TestRow[]} rows the solutions run's tests
- */
-function contract(ids, rows) {
-  for (const id of ids) {
-    const stub = path.join(ROOT, 'exercises', `${id}.ts`);
-    const clauses = parseClauses(fs.readFileSync(stub, 'utf8'));
-    const stated = new Set(clauses.map((c) => c.n));
-    check(stated.size > 0, `contract: exercises/${id}.ts states its clauses (comment lines \`§N …\`)`);
-    const todo = clauses.filter((c) => /\bTODO\b/.test(c.text)).map((c) => `§${c.n}`);
-    check(
-      todo.length === 0,
-      `contract: exercises/${id}.ts is written`,
-      `stub not started: ${todo.join(', ')} still ${todo.length > 1 ? 'say' : 'says'} TODO`,
-    );
-    const expected = clauses.map((_, i) => i + 1).join(',');
-    check(
-      clauses.map((c) => c.n).join(',') === expected,
-      `contract: exercises/${id}.ts numbers its clauses §1, §2, … in order, without gaps`,
-      `found ${clauses.map((c) => `§${c.n}`).join(' ')}`,
-    );
-    const mine = rows.filter((t) => !t.suiteError && kata.idOfTestFile(path.join(ROOT, t.file)) === id);
-    const cited = new Set();
-    for (const t of mine) {
-      const ns = citedClauses(t.title);
-      ns.forEach((n) => cited.add(n));
-      const unknown = ns.filter((n) => !stated.has(n));
-      check(
-        ns.length > 0 && unknown.length === 0,
-        `contract: ${id} › "${t.title}" cites a stated clause`,
-        ns.length === 0
-          ? 'its title must start with `§N`'
-          : `no clause ${unknown.map((n) => `§${n}`).join(', ')} in the stub`,
-      );
-    }
-    for (const n of stated) check(cited.has(n), `contract: ${id} §${n} is checked by a test`);
-  }
 }
 
 /** tsc over the repo and over tools/, and prettier, side by side. */
@@ -208,7 +139,7 @@ async function testRuns(ids) {
     log(
       `solutions: ${rows.filter((t) => t.status === 'passed').length}/${rows.length} tests passed (${res.ms} ms)`,
     );
-    if (steps.has('contract')) contract(ids, rows);
+    if (steps.has('contract')) contract(ids, rows, check);
   }
 
   if (steps.has('stubs')) {
@@ -294,7 +225,7 @@ async function main() {
   const all = kata.treeIds();
   const ids = flags.exercise ? all.filter((id) => flags.exercise?.includes(id)) : all;
   log(`verify: ${ids.length} exercises (${ids.join(', ')})`);
-  layout(ids);
+  layout(ids, check);
 
   // The static checks (tsc, prettier) and the two test runs overlap: most of a test run is
   // waiting (workers, sockets, timeouts), and the suite holds on a loaded machine (README).

@@ -13,6 +13,7 @@
 // Silent in machine-readable runs (`--json`: verify, the grader), in verify's known-bug runs
 // (KATA_OVERRIDE) and when testing solutions/ (KATA_TARGET=solutions).
 const path = require('node:path');
+const { styleText } = require('node:util');
 const kata = require('../shared/kata.js');
 const { targetName } = require('../shared/target.js');
 const { describeFailure, codeFrame } = require('./failure.js');
@@ -24,13 +25,14 @@ function painter(stream) {
   const on =
     !process.env.NO_COLOR &&
     (Boolean(process.env.FORCE_COLOR) || (stream.isTTY && process.env.TERM !== 'dumb'));
-  const wrap = (open, close) => (s) => (on ? `\u001b[${open}m${s}\u001b[${close}m` : String(s));
+  /** @param {'bold' | 'dim' | 'green' | 'red' | 'yellow'} format */
+  const wrap = (format) => (/** @type {unknown} */ s) => (on ? styleText(format, String(s)) : String(s));
   return {
-    bold: wrap(1, 22),
-    dim: wrap(2, 22),
-    green: wrap(32, 39),
-    red: wrap(31, 39),
-    yellow: wrap(33, 39),
+    bold: wrap('bold'),
+    dim: wrap('dim'),
+    green: wrap('green'),
+    red: wrap('red'),
+    yellow: wrap('yellow'),
   };
 }
 

@@ -12,25 +12,15 @@ const { killTree } = require('../shared/kill-tree.js');
 const { renderSummary, painter } = require('./progress-reporter.js');
 
 const JEST = path.join(__dirname, '..', '..', 'node_modules', 'jest', 'bin', 'jest.js');
-// jest flags whose value is the next argument (`-t mutex` is a test name, not an exercise).
-const TAKES_VALUE = new Set([
-  '-t',
-  '--testNamePattern',
-  '-c',
-  '--config',
-  '--outputFile',
-  '-w',
-  '--maxWorkers',
-  '--testTimeout',
-  '--reporters',
-  '--seed',
-  '--shard',
-  '--selectProjects',
-  '--testPathIgnorePatterns',
-  '--coverageDirectory',
-  '--rootDir',
-  '--roots',
-]);
+// jest flags whose value is the next argument (`-t mutex` is a test name, not an exercise), from
+// jest's own option table: every option that is not a boolean, and its one-letter alias.
+const TAKES_VALUE = new Set(
+  Object.entries(
+    /** @type {Record<string, { type?: string, alias?: string }>} */ (require('jest-cli').yargsOptions),
+  )
+    .filter(([, o]) => o.type !== undefined && o.type !== 'boolean')
+    .flatMap(([name, o]) => [`--${name}`, ...(o.alias ? [`-${o.alias}`] : [])]),
+);
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
