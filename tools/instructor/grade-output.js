@@ -3,6 +3,7 @@
 // The grader's outputs from its per-student results: a table per student, the class summary,
 // CSV (one row per student) and JUnit XML (a suite per student and exercise, every canonical
 // test a case, even when the exercise did not load).
+const toXml = require('xml');
 const { stringify } = require('csv-stringify/sync');
 const kata = require('../shared/kata.js');
 const { firstLine } = require('./grade-core.js');
@@ -85,15 +86,9 @@ function csv(reports, ids) {
 const xmlIllegal = (/** @type {number} */ c) =>
   (c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffe || c === 0xffff;
 
-/** @param {unknown} s */
-const xml = (s) =>
-  [...kata.stripAnsi(String(s ?? ''))]
-    .filter((ch) => !xmlIllegal(ch.codePointAt(0) ?? 0))
-    .join('')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+/** Text XML can hold: no colour codes, no illegal characters (the `xml` package escapes the rest). @param {unknown} s */
+const clean = (s) =>
+  [...kata.stripAnsi(String(s ?? ''))].filter((ch) => !xmlIllegal(ch.codePointAt(0) ?? 0)).join('');
 
 /** @param {unknown} message */
 const trimStack = (message) =>
@@ -102,9 +97,12 @@ const trimStack = (message) =>
     .filter((l) => !/^\s*at .*node_modules/.test(l))
     .join('\n');
 
-/** @param {Graded[]} results */
+/**
+ * JUnit XML in jest-junit's layout (one <testsuite> per hand-in and exercise, a <testcase> per
+ * canonical test, properties for the points), written by the `xml` package jest-junit uses.
+ * @param {Graded[]} results
+ */
 function junit(results) {
-  /** @type {string[]} */
   const suites = [];
   let tests = 0;
   let failures = 0;
@@ -115,44 +113,59 @@ function junit(results) {
       let f = 0;
       let err = 0;
       const cases = g.tests.map((t) => {
-        const head = `    <testcase classname="${xml(e.id)}" name="${xml(t.name)}" time="${((t.ms ?? 0) / 1000).toFixed(3)}"`;
-        if (t.status === 'passed') return `${head}/>`;
+        const attr = {
+          _attr: { classname: e.id, name: clean(t.name), time: ((t.ms ?? 0) / 1000).toFixed(3) },
+        };
+        if (t.status === 'passed') return { testcase: [attr] };
         if (t.status === 'failed') {
           f += 1;
-          return `${head}>\n      <failure message="${xml(firstLine(t.message))}">${xml(trimStack(t.message))}</failure>\n    </testcase>`;
+          return {
+            testcase: [
+              attr,
+              { failure: [{ _attr: { message: clean(firstLine(t.message)) } }, clean(trimStack(t.message))] },
+            ],
+          };
         }
         if (t.status === 'not run') {
           err += 1;
-          return `${head}>\n      <error message="${xml(e.error ?? 'did not run')}">${xml(e.error ?? 'did not run')}</error>\n    </testcase>`;
+          const why = clean(e.error ?? 'did not run');
+          return { testcase: [attr, { error: [{ _attr: { message: why } }, why] }] };
         }
-        return `${head}>\n      <skipped/>\n    </testcase>`;
+        return { testcase: [attr, { skipped: {} }] };
       });
       tests += cases.length;
       failures += f;
       errors += err;
-      suites.push(
-        [
-          `  <testsuite name="${xml(`${report.repo} ${e.id}`)}" tests="${cases.length}" failures="${f}" errors="${err}" time="${(g.ms / 1000).toFixed(3)}">`,
-          '    <properties>',
-          `      <property name="repo" value="${xml(report.repo)}"/>`,
-          `      <property name="points" value="${e.points}"/>`,
-          `      <property name="max" value="${e.max}"/>`,
-          `      <property name="repo.total" value="${report.total}"/>`,
-          `      <property name="repo.tampered" value="${xml(report.tampered.join(' '))}"/>`,
-          '    </properties>',
+      const property = (/** @type {string} */ name, /** @type {unknown} */ value) => ({
+        property: { _attr: { name, value: clean(value) } },
+      });
+      suites.push({
+        testsuite: [
+          {
+            _attr: {
+              name: clean(`${report.repo} ${e.id}`),
+              tests: cases.length,
+              failures: f,
+              errors: err,
+              time: (g.ms / 1000).toFixed(3),
+            },
+          },
+          {
+            properties: [
+              property('repo', clean(report.repo)),
+              property('points', e.points),
+              property('max', e.max),
+              property('repo.total', report.total),
+              property('repo.tampered', clean(report.tampered.join(' '))),
+            ],
+          },
           ...cases,
-          '  </testsuite>',
-        ].join('\n'),
-      );
+        ],
+      });
     });
   }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="kata grade" tests="${tests}" failures="${failures}" errors="${errors}">`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  const root = { testsuites: [{ _attr: { name: 'kata grade', tests, failures, errors } }, ...suites] };
+  return `${toXml(root, { declaration: true, indent: '  ' })}\n`;
 }
 
 module.exports = { table, summary, csv, junit };
