@@ -38,6 +38,8 @@ function startLoad() {
   }
   return hogs.length;
 }
+// A hog is one `node -e 'for(;;);'` with no children, and 'exit' handlers must be synchronous:
+// a plain kill is the whole tree here (tools/shared/kill-tree.js is for trees, and is async).
 function stopLoad() {
   for (const h of hogs) h.kill('SIGKILL');
 }
