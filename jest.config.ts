@@ -1,9 +1,9 @@
 import type { Config } from 'jest';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { projectConfig } = require('./tools/shared/jest-base.js');
+const { projectConfig } = require('./tools/common/jest-base.js');
 
 // `@kata/<topic>/<name>` resolves to the selected tree (KATA_TARGET=exercises|solutions), or to
-// a known-bug file that verify swaps in (KATA_OVERRIDE). See tools/shared/target.js.
+// a known-bug file that verify swaps in (KATA_OVERRIDE). See tools/common/target.js.
 const config: Config = {
   ...projectConfig(),
   testTimeout: 10_000,

@@ -10,7 +10,7 @@ import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const target = require('../tools/shared/target.js') as {
+const target = require('../tools/common/target.js') as {
   ROOT: string;
   targetName(): string;
   targetModule(id: string): string;

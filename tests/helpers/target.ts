@@ -1,6 +1,6 @@
-// Typed access to tools/shared/target.js for tests and worker fixtures.
+// Typed access to tools/common/target.js for tests and worker fixtures.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const target = require('../../tools/shared/target.js') as {
+const target = require('../../tools/common/target.js') as {
   ROOT: string;
   targetName(): 'exercises' | 'solutions';
   targetModule(id: string): string;

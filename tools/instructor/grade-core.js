@@ -5,8 +5,8 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const kata = require('../shared/kata.js');
-const { run } = require('../shared/run.js');
+const kata = require('../common/kata.js');
+const { run } = require('../common/run.js');
 const { runSandboxed } = require('./sandbox.js');
 const { readRecords } = require('./grade-reporter.js');
 
@@ -198,7 +198,7 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
   const scratch = path.join(runDir, 'scratch');
   fs.mkdirSync(scratch, { recursive: true });
   const out = path.join(scratch, 'results.jsonl');
-  const { projectConfig, moduleNameMapper } = require(path.join(ws, 'tools', 'shared', 'jest-base.js'));
+  const { projectConfig, moduleNameMapper } = require(path.join(ws, 'tools', 'common', 'jest-base.js'));
   const config = {
     ...projectConfig({ moduleNameMapper: moduleNameMapper('exercises', {}) }),
     testTimeout: 10_000,

@@ -5,7 +5,7 @@
 // test a case, even when the exercise did not load).
 const toXml = require('xml');
 const { stringify } = require('csv-stringify/sync');
-const kata = require('../shared/kata.js');
+const kata = require('../common/kata.js');
 const { firstLine } = require('./grade-core.js');
 
 /**

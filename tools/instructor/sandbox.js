@@ -9,7 +9,7 @@
 // Windows, no bwrap): the command runs with the grader's rights, and its process tree is killed
 // when it ends; `sandboxed()` says which, and the grader prints it at the top of its report.
 const { spawn, spawnSync } = require('node:child_process');
-const { killTree } = require('../shared/kill-tree.js');
+const { killTree } = require('../common/kill-tree.js');
 
 /** @type {string | null | undefined} */
 let bwrapPath;

@@ -2,19 +2,19 @@
 // @ts-check
 // `npm run starter -- <dir>`: writes the repository students receive (the instructor's first
 // step): exercises/, tests/ (without known bugs, known goods or the tooling's own tests), the
-// student tooling (tools/student, tools/shared), bin/, README (students' part) and GUIDE, and
+// student tooling (tools/student, tools/common), bin/, README (students' part) and GUIDE, and
 // the GitHub Classroom workflow. No solutions/, no verify CI, no bench/, no instructor or
 // maintainer tools or dependencies. The grader's tamper check compares hand-ins with this same
 // file list (`starterFiles`), so an untouched starter has nothing tampered.
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const kata = require('../shared/kata.js');
+const kata = require('../common/kata.js');
 const { classroomWorkflow } = require('./classroom.js');
 
 const ROOT = kata.ROOT;
 /** Folders copied whole, minus what students must not get. */
-const DIRS = ['exercises', 'tests', 'bin', 'tools/student', 'tools/shared'];
+const DIRS = ['exercises', 'tests', 'bin', 'tools/student', 'tools/common'];
 const LEFT_OUT = /^tests\/(known-bugs|known-good|tooling)\//;
 const FILES = [
   'tools/instructor/classroom-report.js',

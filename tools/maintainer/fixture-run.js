@@ -4,9 +4,9 @@
 // name (tests/helpers/bug-environment.js skips the rest), a known good's runs them all.
 const fs = require('node:fs');
 const path = require('node:path');
-const { run } = require('../shared/run.js');
-const { ROOT } = require('../shared/target.js');
-const { projectConfig, moduleNameMapper } = require('../shared/jest-base.js');
+const { run } = require('../common/run.js');
+const { ROOT } = require('../common/target.js');
+const { projectConfig, moduleNameMapper } = require('../common/jest-base.js');
 const { JEST, RUN_LIMIT_MS } = require('./jest-run.js');
 const { loadCheckScript } = require('./fixtures.js');
 

@@ -4,7 +4,7 @@
 // implementations of another design that must pass every test of their exercise).
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT } = require('../shared/target.js');
+const { ROOT } = require('../common/target.js');
 const { splitPatch } = require('./known-bugs.js');
 
 /**

@@ -3,8 +3,8 @@
 // test (a file that crashed or failed to load is one `(file)` row).
 const fs = require('node:fs');
 const path = require('node:path');
-const { run } = require('../shared/run.js');
-const { ROOT } = require('../shared/target.js');
+const { run } = require('../common/run.js');
+const { ROOT } = require('../common/target.js');
 
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const RUN_LIMIT_MS = 240_000; // a whole jest run; a hang is killed and reported

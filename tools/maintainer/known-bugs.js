@@ -10,7 +10,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { applyPatch, createTwoFilesPatch } = require('diff');
-const { ROOT } = require('../shared/target.js');
+const { ROOT } = require('../common/target.js');
 
 const DIR = path.join(ROOT, 'tests', 'known-bugs');
 const BUILD = path.join(ROOT, '.verify', 'known-bugs');

@@ -5,7 +5,7 @@
 // of files, run separately) are added up; a file in more than one counts from the last.
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT } = require('../shared/target.js');
+const { ROOT } = require('../common/target.js');
 
 /** @param {string[]} reports paths of mutation.json files */
 function summarize(reports) {

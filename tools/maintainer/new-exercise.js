@@ -6,8 +6,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { ROOT } = require('../shared/target.js');
-const kata = require('../shared/kata.js');
+const { ROOT } = require('../common/target.js');
+const kata = require('../common/kata.js');
 
 /** `bounded-queue` → `boundedQueue`. @param {string} name */
 const camel = (name) => name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());

@@ -9,7 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { parseArgs } = require('node:util');
-const { run } = require('../shared/run.js');
+const { run } = require('../common/run.js');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -39,7 +39,7 @@ function startLoad() {
   return hogs.length;
 }
 // A hog is one `node -e 'for(;;);'` with no children, and 'exit' handlers must be synchronous:
-// a plain kill is the whole tree here (tools/shared/kill-tree.js is for trees, and is async).
+// a plain kill is the whole tree here (tools/common/kill-tree.js is for trees, and is async).
 function stopLoad() {
   for (const h of hogs) h.kill('SIGKILL');
 }

@@ -4,9 +4,9 @@
 // (every test cites clauses its stub states; every clause is cited).
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT } = require('../shared/target.js');
-const kata = require('../shared/kata.js');
-const { parseClauses, citedClauses } = require('../shared/clauses.js');
+const { ROOT } = require('../common/target.js');
+const kata = require('../common/kata.js');
+const { parseClauses, citedClauses } = require('../common/clauses.js');
 const { fixtures } = require('./fixtures.js');
 const { docsProblems } = require('./docs.js');
 

@@ -4,7 +4,7 @@
 //   types      tsc --noEmit over the whole repo; format: prettier --check;
 //   solutions  every test passes against solutions/;
 //   contract   every test cites a clause its stub states (`§N` at the start of its title), and
-//              every clause is cited by a test (tools/shared/clauses.js);
+//              every clause is cited by a test (tools/common/clauses.js);
 //   stubs      every test FAILS against exercises/ (the stubs), each by its own check, not a hang;
 //   bugs       every known bug (tests/known-bugs/<id>/*.ts) is rejected, by its own assertion, by
 //              each test its `@catches` lines name (a load error, a crashed file or jest's timeout
@@ -21,9 +21,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { run } = require('../shared/run.js');
-const { ROOT } = require('../shared/target.js');
-const kata = require('../shared/kata.js');
+const { run } = require('../common/run.js');
+const { ROOT } = require('../common/target.js');
+const kata = require('../common/kata.js');
 const { fixtures } = require('./fixtures.js');
 const { materialize } = require('./known-bugs.js');
 const { layout, contract } = require('./verify-files.js');
@@ -206,7 +206,7 @@ async function toolingRun() {
   if (steps.has('tooling') && !flags.exercise && fs.existsSync(path.join(ROOT, 'tests', 'tooling'))) {
     const { res, report } = await jestJson(
       tmpDir,
-      ['--config', JSON.stringify(require('../shared/jest-base.js').toolingConfig())],
+      ['--config', JSON.stringify(require('../common/jest-base.js').toolingConfig())],
       { KATA_TARGET: 'solutions' },
     );
     const rows = testRows(report);

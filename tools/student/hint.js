@@ -9,7 +9,7 @@
 //
 // Which level you have seen is kept in node_modules/.cache/kata/hints.json.
 const { parseArgs } = require('node:util');
-const kata = require('../shared/kata.js');
+const kata = require('../common/kata.js');
 
 const USAGE = 'usage: npm run hint -- [<exercise>] [--level N] [--reset]';
 

@@ -14,8 +14,8 @@
 // (KATA_OVERRIDE) and when testing solutions/ (KATA_TARGET=solutions).
 const path = require('node:path');
 const { styleText } = require('node:util');
-const kata = require('../shared/kata.js');
-const { targetName } = require('../shared/target.js');
+const kata = require('../common/kata.js');
+const { targetName } = require('../common/target.js');
 const { describeFailure, codeFrame } = require('./failure.js');
 const { syntaxErrors } = require('./syntax.js');
 

@@ -5,10 +5,10 @@
 // Anything that is not an exercise name or a flag goes to jest unchanged (a path pattern).
 // The progress summary at the end comes from tools/student/progress-reporter.js (jest.config.ts).
 const path = require('node:path');
-const kata = require('../shared/kata.js');
-const { runWatched, describeStall, REPORTER } = require('../shared/watchdog.js');
-const { targetName } = require('../shared/target.js');
-const { killTree } = require('../shared/kill-tree.js');
+const kata = require('../common/kata.js');
+const { runWatched, describeStall, REPORTER } = require('../common/watchdog.js');
+const { targetName } = require('../common/target.js');
+const { killTree } = require('../common/kill-tree.js');
 const { renderSummary, painter } = require('./progress-reporter.js');
 
 const JEST = path.join(__dirname, '..', '..', 'node_modules', 'jest', 'bin', 'jest.js');
@@ -71,7 +71,7 @@ function reporterArgs(all) {
 /**
  * After the watchdog stopped a run: the diagnosis, then the progress summary with the stuck
  * exercise marked failing (jest's own summary never came).
- * @param {import('../shared/watchdog.js').Stall} stall
+ * @param {import('../common/watchdog.js').Stall} stall
  * @param {Array<{ e: string, file?: string, test?: string, status?: string }>} events
  */
 function reportStall(stall, events) {

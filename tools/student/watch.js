@@ -7,10 +7,10 @@
 // A save during a run stops that run (a hang in your code is never waited for) and starts over.
 const fs = require('node:fs');
 const path = require('node:path');
-const kata = require('../shared/kata.js');
+const kata = require('../common/kata.js');
 const { jestArgs, reporterArgs, TAKES_VALUE } = require('./test.js');
-const { runWatched, describeStall } = require('../shared/watchdog.js');
-const { killTree } = require('../shared/kill-tree.js');
+const { runWatched, describeStall } = require('../common/watchdog.js');
+const { killTree } = require('../common/kill-tree.js');
 
 const JEST = path.join(kata.ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const EXERCISES = path.join(kata.ROOT, 'exercises');

@@ -5,7 +5,7 @@
 // can fire: only a process outside jest can notice. Used by `npm test`, `npm run watch` and
 // offered to the grader:
 //
-//   const { runWatched, REPORTER } = require('../shared/watchdog.js');
+//   const { runWatched, REPORTER } = require('../common/watchdog.js');
 //   const { code, stall } = await runWatched(process.execPath, [JEST, `--reporters=${REPORTER}`, …]);
 //   if (stall) console.log(describeStall(stall));   // names the exercise file and the test
 const fs = require('node:fs');

@@ -1,5 +1,5 @@
 'use strict';
-// A jest reporter that tells the watchdog (tools/shared/watchdog.js) what jest is doing: one JSON
+// A jest reporter that tells the watchdog (tools/common/watchdog.js) what jest is doing: one JSON
 // line per event, appended synchronously to the file named by KATA_WATCHDOG_FILE (a no-op without
 // it). Synchronous, so the line is on disk before a student's `while (true) {}` freezes the
 // process (`npm test -- mutex` runs jest in band, reporters included).

@@ -1,12 +1,12 @@
 'use strict';
-// `node tools/shared/with-target.js solutions jest [args…]`: runs a local bin with KATA_TARGET set,
+// `node tools/common/with-target.js solutions jest [args…]`: runs a local bin with KATA_TARGET set,
 // without shell syntax (which cmd.exe would not understand).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const [target, bin, ...args] = process.argv.slice(2);
 if (!target || !bin) {
-  process.stderr.write('usage: node tools/shared/with-target.js <exercises|solutions> <bin> [args…]\n');
+  process.stderr.write('usage: node tools/common/with-target.js <exercises|solutions> <bin> [args…]\n');
   process.exit(2);
 }
 /** @type {Record<string, string>} */
