@@ -8,6 +8,7 @@ import { runAllInWorkers, runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { describeWaits, ThreadState } from '../helpers/wait-for';
 import { BOARD_BYTES, PHASE, SLOT } from '../fixtures/barrier-tasks';
+import type { Outcome } from '../fixtures/observe';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'barrier-tasks.ts');
 const OFFSET = 16; // the barrier lives at offset 16 of a 48-byte buffer: §4 says any offset works
@@ -35,8 +36,6 @@ function picture(board: Int32Array, workers: number): string {
   }
   return `${describeWaits(threads, 'pass')} Usual causes: the last arrival does not wake the sleepers (Atomics.notify on the Int32 they sleep on), or the count does not start again from 0 in the next round.`;
 }
-
-type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string };
 
 describe('Barrier', () => {
   describe('on one thread', () => {

@@ -7,6 +7,7 @@ import { runAllInWorkers, runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { describeWaits, ThreadState } from '../helpers/wait-for';
 import { BOARD_BYTES, SLOT, STATE } from '../fixtures/rw-lock-tasks';
+import type { Outcome } from '../fixtures/observe';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'rw-lock-tasks.ts');
 const OFFSET = 16;
@@ -65,8 +66,6 @@ function open(s: Setup, slot: number) {
   Atomics.store(s.board, slot, 1);
   Atomics.notify(s.board, slot);
 }
-
-type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string };
 
 describe('RWLock', () => {
   describe('on one thread', () => {
