@@ -12,7 +12,8 @@
  *    new readers must wait behind it.
  *
  * Contract (what the tests check, and nothing else):
- *  §1 `new RWLock(buffer?, byteOffset?)`: `buffer` not a SharedArrayBuffer → TypeError;
+ *  §1 `new RWLock(buffer?, byteOffset?)`: `buffer` not a SharedArrayBuffer → TypeError whose
+ *     message names `buffer`;
  *     `byteOffset` not a multiple of 4, negative, or with fewer than `RWLock.BYTES` (16) bytes
  *     after it → RangeError. Defaults: a new `SharedArrayBuffer(RWLock.BYTES)` and 0; `buffer`
  *     and `byteOffset` are kept as read-only properties.
@@ -30,7 +31,8 @@
  *     be taken without waiting). A writer that gave up no longer holds readers back.
  *  §7 `releaseRead()` wakes a waiting writer when the last reader leaves; `releaseWrite()` wakes
  *     the waiters. `releaseRead()` when no reader holds the lock, and `releaseWrite()` when no
- *     writer holds it, throw an Error.
+ *     writer holds it, throw an Error whose message names the method (`releaseRead`,
+ *     `releaseWrite`).
  *
  * Read: MDN "Atomics.compareExchange", "Atomics.wait", "Atomics.notify"; The Little Book of
  * Semaphores, 4.2 "Readers-writers problem" and 4.2.3 "No-starve readers-writers".
