@@ -14,8 +14,9 @@
  * sleeps until the round number changes, not until the count looks right.
  *
  * Contract (what the tests check, and nothing else):
- *  §1 `new Barrier(n, buffer?, byteOffset?)`: `n` not an integer from 1 to 65535 → RangeError;
- *     `buffer` not a SharedArrayBuffer → TypeError; `byteOffset` not a multiple of 4, negative,
+ *  §1 `new Barrier(n, buffer?, byteOffset?)`: `n` not an integer from 1 to 65535 → RangeError
+ *     whose message states the limit (65535); `buffer` not a SharedArrayBuffer → TypeError whose
+ *     message names `buffer`; `byteOffset` not a multiple of 4, negative,
  *     or with fewer than `Barrier.BYTES` (16) bytes after it in the buffer → RangeError.
  *     Defaults: a new `SharedArrayBuffer(Barrier.BYTES)` and 0. `n`, `buffer` and `byteOffset`
  *     are kept as read-only properties.

@@ -35,7 +35,8 @@ export class Barrier {
 
   /**
    * Arrives and sleeps until all n have arrived in this round: true. False when `timeoutMs` ran
-   * out first (`undefined`/`Infinity`: never; 0, less or NaN: at once), with the arrival withdrawn.
+   * out first (`undefined`/`Infinity`: never, NaN too as for Atomics.wait; 0 or less: at once),
+   * with the arrival withdrawn.
    */
   wait(timeoutMs = Infinity): boolean {
     const deadline = performance.now() + timeoutMs;
@@ -53,19 +54,17 @@ export class Barrier {
       }
       seen = before;
     }
+    // Sleep while the round is mine. Once the time has run out (Atomics.wait's own 'timed-out': a
+    // deadline already past waits 0 ms), withdraw my arrival in one compare-and-swap, which fails
+    // if the word changed meanwhile: then look again (the round may have completed).
     const generation = seen >>> 16;
-    let now = mine;
-    while (now >>> 16 === generation) {
-      const remaining = deadline - performance.now();
-      if (!(remaining > 0)) {
-        // Withdraw my arrival, unless the round completed in the meantime.
-        const before = Atomics.compareExchange(this.cell, 0, now, now - 1);
-        if (before === now) return false;
-        now = before;
-        continue;
+    for (let now = mine; now >>> 16 === generation; now = Atomics.load(this.cell, 0)) {
+      if (
+        Atomics.wait(this.cell, 0, now, deadline - performance.now()) === 'timed-out' &&
+        Atomics.compareExchange(this.cell, 0, now, now - 1) === now
+      ) {
+        return false;
       }
-      Atomics.wait(this.cell, 0, now, remaining);
-      now = Atomics.load(this.cell, 0);
     }
     return true;
   }

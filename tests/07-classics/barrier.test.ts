@@ -52,11 +52,11 @@ describe('Barrier', () => {
       return o.value;
     }
 
-    it('§1 refuses a bad n with RangeError, a buffer that is not shared with TypeError, a bad byteOffset with RangeError', () => {
+    it('§1 refuses a bad n with a RangeError stating 65535, a buffer that is not shared with a TypeError naming `buffer`, a bad byteOffset with RangeError', () => {
       const n = value('badN', '`new Barrier(n)` with a bad n');
       check(
-        JSON.stringify(n) === JSON.stringify(Array(6).fill('RangeError')),
-        `Expected \`new Barrier(n)\` for n = 0, -1, 1.5, NaN, 65536, Infinity to throw RangeError each, got ${show(n)}. n must be an integer from 1 to 65535.`,
+        JSON.stringify(n) === JSON.stringify(Array(6).fill(['RangeError', true])),
+        `Expected \`new Barrier(n)\` for n = 0, -1, 1.5, NaN, 65536, Infinity to throw a RangeError each whose message states the limit "65535", got [name, states 65535] for each: ${show(n)}. n must be an integer from 1 to 65535.`,
       );
       const good = value('goodN', '`new Barrier(n)` for n = 1, 2, 65535');
       check(
@@ -65,8 +65,8 @@ describe('Barrier', () => {
       );
       const buf = value('badBuffer', '`new Barrier(2, new ArrayBuffer(16))`');
       check(
-        buf === 'TypeError',
-        `Expected \`new Barrier(2, new ArrayBuffer(16))\` to throw TypeError (only a SharedArrayBuffer is shared by workers), got ${show(buf)}.`,
+        JSON.stringify(buf) === '["TypeError",true]',
+        `Expected \`new Barrier(2, new ArrayBuffer(16))\` to throw a TypeError whose message contains "buffer" (only a SharedArrayBuffer is shared by workers), got [name, names buffer] = ${show(buf)}.`,
       );
       const off = value('badOffset', '`new Barrier(2, buffer, byteOffset)` with a bad byteOffset');
       check(
@@ -274,5 +274,44 @@ describe('Barrier', () => {
           'If worker 1 passed alone, the timed-out arrival was still counted: withdraw it when giving up.',
       );
     }, 30_000);
+
+    it('§2 §5 timeouts racing the last arrival: 2 workers × 600 wait(0–3 ms) with every race window widened; both pass every completed round, and no withdrawn arrival stays counted', async () => {
+      const s = setup();
+      const calls = 600;
+      const passed = await runAllInWorkers<number>(
+        [0, 1].map((id) => ({
+          file: TASKS,
+          exportName: 'raceTimeouts',
+          args: [s.buffer, OFFSET, 2, id, calls, s.boardBuffer],
+          options: {
+            what: `Worker ${id} (${calls} \`wait(0…3 ms)\` calls)`,
+            timeoutMs: 20_000,
+            signal: s.stop.signal,
+            state: () => picture(s.board, 2),
+          },
+        })),
+      );
+      check(
+        passed[0] === passed[1],
+        `Expected both workers to pass the same rounds (a round of 2 completes for both of its arrivals), but their \`wait()\` calls returned true ${passed[0]} and ${passed[1]} times. ` +
+          'Usual cause: a timeout that fires as the last arrival completes the round: the waiter must then return true (the round completed), and withdraw its arrival only with a compare-and-swap that checks the round is still the same.',
+      );
+      const last = await runInWorker<{ result: unknown; ms: number }>(
+        TASKS,
+        'once',
+        [s.buffer, OFFSET, 2, 2, 0, s.boardBuffer, false],
+        {
+          what: 'Worker 2 in `wait(0)`',
+          timeoutMs: 12_000,
+          signal: s.stop.signal,
+          state: () => picture(s.board, 3),
+        },
+      );
+      check(
+        last.result === false,
+        `Expected \`wait(0)\` alone after the race (${show(passed)} rounds passed) to return false, got ${show(last.result)}: an arrival that returned false is still counted. ` +
+          'Withdraw it with a compare-and-swap and check that it succeeded (retry when the word changed).',
+      );
+    }, 40_000);
   });
 });
