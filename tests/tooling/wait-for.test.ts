@@ -64,7 +64,7 @@ describe('wait-for pictures', () => {
     const runs = [0, 1].map((id) =>
       runInWorker(MUTEX_TASKS, 'crossLocks', [locks, boardBuffer, id], {
         what: `${names[id]} (lock ${'AB'[id]}, then lock ${'BA'[id]})`,
-        timeoutMs: id === 0 ? 6000 : 30_000,
+        timeoutMs: id === 0 ? 8000 : 30_000, // 8 s: room for both to start on a loaded machine
         signal: stop.signal,
         state: picture,
       }).then(
@@ -78,7 +78,7 @@ describe('wait-for pictures', () => {
         'Who waits for whom: worker 0 holds lock A and waits for lock B; ' +
         'worker 1 holds lock B and waits for lock A: a cycle, so nobody can go on.';
       check(
-        error.name === 'WorkerTimeout' || /did not finish within 6000 ms/.test(error.message),
+        error.name === 'WorkerTimeout' || /did not finish within 8000 ms/.test(error.message),
         `Expected worker 0 to time out (deadlocked), got ${error.name}: ${error.message}`,
       );
       check(
