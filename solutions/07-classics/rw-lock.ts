@@ -61,7 +61,7 @@ export class RWLock {
     for (;;) {
       const seen = Atomics.load(this.cell, 0);
       if ((seen & (WRITER | READERS)) === 0) {
-        if (Atomics.compareExchange(this.cell, 0, seen, seen - WAITER + WRITER) === seen) return true;
+        if (Atomics.compareExchange(this.cell, 0, seen, (seen - WAITER) | WRITER) === seen) return true;
       } else if (this.sleep(seen, deadline)) {
         // Give up: no longer hold the readers back, and let them know.
         Atomics.sub(this.cell, 0, WAITER);
