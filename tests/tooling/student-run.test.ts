@@ -12,6 +12,7 @@ import { syntaxErrors } from '../../tools/student/syntax.js';
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEST_JS = path.join(ROOT, 'tools', 'student', 'test.js');
 const PROGRESS = path.join(ROOT, 'node_modules', '.cache', 'kata', 'progress.json');
+const kata = JSON.parse(fs.readFileSync(path.join(ROOT, 'kata.json'), 'utf8')) as { exercises: unknown[] };
 
 /** Runs `npm test -- ...args` the way npm does, without npm; returns its screen. */
 function npmTest(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 170_000) {
@@ -37,7 +38,7 @@ afterAll(() => {
 });
 
 describe('npm test on the untouched stubs', () => {
-  it('fits one screen (≤ 60 lines), names the next exercise and shows its first failure with no stack', () => {
+  it('fits one screen (≤ 60 lines), calls every exercise not started, names the next one and shows its first failure with no stack', () => {
     fs.rmSync(PROGRESS, { force: true });
     const { code, screen, lines } = npmTest([]);
     expect(code).toBe(1);
@@ -46,6 +47,11 @@ describe('npm test on the untouched stubs', () => {
     expect(screen).toMatch(/First failing test: /);
     expect(screen).not.toMatch(/^\s+at /m); // no stack frames
     expect(screen).not.toMatch(/tests\/helpers\//); // no helper's code frame
+    // Every untouched stub is "not started", also where a test records only an error's name
+    // (the barrier's and the readers-writer lock's never show `Not implemented`).
+    const rows = lines.filter((l) => /^\s+\S+\s+\d+\. /.test(l));
+    expect(rows).toHaveLength(kata.exercises.length);
+    expect(rows.filter((l) => !/not started \(\d+ tests\)$/.test(l))).toEqual([]);
   }, 180_000);
 });
 
