@@ -48,7 +48,8 @@ function shortName(id, ids) {
 
 /**
  * The summary's lines. `results`: `{ [id]: summary }` of this run (kata.summarizeFile);
- * `progress`: the cache of earlier runs; `watching`: printed by `npm run watch`.
+ * `progress`: the cache of earlier runs; `watching`: under `npm run watch` (no command line: its
+ * footer has them).
  */
 function renderSummary({ list, results, progress, before = {}, watching = false, paint = painter({}) }) {
   const ids = list.map((e) => e.id);
@@ -120,10 +121,8 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
   out.push(
     `  Stuck?    ${paint.bold(`npm run hint -- ${name}`)}  ${paint.dim('(ask again for the next hint)')}`,
   );
-  if (watching) {
-    const runs = typeof watching === 'string' ? watching : next.id;
-    out.push(`  Watching: save any file in exercises/ to run ${runs} again. Ctrl+C stops.`);
-  } else {
+  // Under `npm run watch` its own footer says what a save runs and which keys work.
+  if (!watching) {
     out.push(
       `  Just this exercise: ${paint.bold(`npm test -- ${name}`)}    re-run on every save: ${paint.bold(
         'npm run watch',
