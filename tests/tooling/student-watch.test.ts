@@ -204,6 +204,30 @@ describe('npm run watch', () => {
     3 * RUN_MS,
   );
 
+  it(
+    'follows the student: starts on the first exercise not solved and, with no keyboard, goes on by itself after the Solved screen',
+    async () => {
+      // Under KATA_TARGET=solutions watch ignores the progress of exercises/: nothing is solved yet.
+      const w = new Watch([], { stdin: 'ignore' });
+      await w.waitFor(/npm run watch: 01-threads\/thread /, 'the first exercise to run', KEY_MS);
+      await w.waitFor(/★ Solved: Thread\./, 'the Solved screen', RUN_MS);
+      await w.waitFor(
+        /\(No keyboard: on to the next exercise in 3 s\.\)/,
+        'the note that it goes on',
+        KEY_MS,
+      );
+      await w.waitFor(
+        /npm run watch: 01-threads\/parallel-map /,
+        'the next exercise to run by itself',
+        KEY_MS,
+      );
+      await w.waitFor(/★ Solved: parallelMap\./, 'the next exercise to pass', RUN_MS);
+      await w.stop();
+      expect(w.exit).toBe(143);
+    },
+    3 * RUN_MS,
+  );
+
   describe('a run frozen by `while (true) {}`', () => {
     let dir: string;
     beforeAll(() => {
