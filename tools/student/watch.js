@@ -218,11 +218,21 @@ function goNext() {
 // ---- keys ---------------------------------------------------------------------------------------
 function showList() {
   const width = Math.max(...list.map((e) => e.title.length));
+  const idWidth = Math.max(...ids.map((id) => id.length));
+  const progress = useProgress ? kata.readProgress() : {};
   const lines = list.map((e, i) => {
-    const state =
-      seen.has(e.id) || useProgress ? (isSolved(e.id) ? paint.green('solved') : 'not solved') : '';
+    const p = progress[e.id];
+    const state = isSolved(e.id)
+      ? paint.green('solved')
+      : p?.notStarted
+        ? 'not started'
+        : p
+          ? `${p.passed}/${p.total} tests pass`
+          : seen.has(e.id)
+            ? paint.red('failing')
+            : paint.dim('not run yet');
     const here = targets.includes(e.id) ? paint.bold(' ← watching') : '';
-    return `  ${String(i + 1).padStart(2)}. ${e.title.padEnd(width)}  ${e.id.padEnd(28)} ${state}${here}`;
+    return `  ${String(i + 1).padStart(2)}. ${e.title.padEnd(width)}  ${e.id.padEnd(idWidth)}  ${state}${here}`;
   });
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }
@@ -238,7 +248,7 @@ function showHint() {
 /** @param {number} code */
 function quit(code) {
   clearTimeout(autoNext);
-  if (process.stdin.isTTY) process.stdin.setRawMode(false);
+  if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
   const done = () => process.exit(code);
   if (child) void killTree(child.pid).then(done);
   else done();
@@ -275,7 +285,13 @@ function readKeys() {
     keysGone = true;
     autoNextIfNoKeys();
   });
-  if (stdin.isTTY) stdin.setRawMode(true);
+  if (stdin.isTTY) {
+    try {
+      stdin.setRawMode(true);
+    } catch {
+      /* a terminal that refuses raw mode (watch in the background): keys then need Enter */
+    }
+  }
   stdin.setEncoding('utf8');
   stdin.on('data', (/** @type {string} */ text) => {
     for (const key of text) onKey(key.toLowerCase());
