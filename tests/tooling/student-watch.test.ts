@@ -250,7 +250,7 @@ describe('npm run watch', () => {
           env: { KATA_STALL_MS: '4000', KATA_OVERRIDE: JSON.stringify({ '02-locks/async-mutex': file }) },
         });
         await w.waitFor(
-          /Stopped: solutions\/02-locks\/async-mutex\.ts made no progress for \d+ s, in the test:\n {4}\S/,
+          /Stopped: exercises\/02-locks\/async-mutex\.ts made no progress for \d+ s, in the test:\n {4}\S/,
           'the watchdog to stop the frozen run and name the test',
           30_000 + RUN_MS / 2,
         );

@@ -23,8 +23,8 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const kata = require('../common/kata.js');
 const { targetName } = require('../common/target.js');
-const { jestArgs, reporterArgs, TAKES_VALUE } = require('./test.js');
-const { runWatched, describeStall } = require('../common/watchdog.js');
+const { jestArgs, reporterArgs, reportStall, TAKES_VALUE } = require('./test.js');
+const { runWatched } = require('../common/watchdog.js');
 const { killTree } = require('../common/kill-tree.js');
 const { painter, shortName } = require('./progress-reporter.js');
 
@@ -154,10 +154,8 @@ function run() {
       run();
       return;
     }
-    if (stall) {
-      const id = stall.file ? kata.idOfTestFile(stall.file) : undefined;
-      process.stdout.write(`\n${describeStall(stall, id ? `${TREE}/${id}.ts` : undefined).join('\n')}\n`);
-    }
+    // As `npm test` says it: what stopped, and the summary with the stuck exercise failing.
+    if (stall) reportStall(stall, events, true);
     for (const id of ran) seen.set(id, !stall && passedAll(id, events));
     if (ran.every((id) => seen.get(id))) solvedScreen(ran);
     footer();
