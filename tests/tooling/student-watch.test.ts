@@ -247,7 +247,8 @@ describe('npm run watch', () => {
         const file = path.join(dir, 'async-mutex.ts');
         fs.writeFileSync(file, looping);
         const w = new Watch(['async-mutex'], {
-          env: { KATA_STALL_MS: '4000', KATA_OVERRIDE: JSON.stringify({ '02-locks/async-mutex': file }) },
+          // 10 s: loading the test file with a swapped module compiles it cold (seconds under load).
+          env: { KATA_STALL_MS: '10000', KATA_OVERRIDE: JSON.stringify({ '02-locks/async-mutex': file }) },
         });
         await w.waitFor(
           /Stopped: exercises\/02-locks\/async-mutex\.ts made no progress for \d+ s, in the test:\n {4}\S/,
