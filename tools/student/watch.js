@@ -163,15 +163,19 @@ function run() {
 }
 
 /**
- * Every test of the exercise ran in this run and passed (its `-cli` tests too), and, for
- * exercises/, the progress reporter agrees (it also fails a file that does not compile).
- * @param {string} id @param {Array<{ e: string, file?: string, status?: string }>} events
+ * Every test of the exercise ran in this run and passed (its `-cli` tests too: none skipped by a
+ * filter such as `-t`), and, for exercises/, the progress reporter agrees (it also fails a file
+ * that does not compile).
+ * @param {string} id
+ * @param {Array<{ e: string, file?: string, passed?: number, failed?: number, pending?: number }>} events
  */
 function passedAll(id, events) {
-  const mine = events.filter(
-    (ev) => ev.e === 'case-end' && ev.file && kata.idOfTestFile(ev.file)?.replace(/-cli$/, '') === id,
+  const files = events.filter(
+    (ev) => ev.e === 'file-end' && ev.file && kata.idOfTestFile(ev.file)?.replace(/-cli$/, '') === id,
   );
-  if (mine.length === 0 || !mine.every((ev) => ev.status === 'passed')) return false;
+  const whole = (/** @type {(typeof files)[number]} */ ev) =>
+    (ev.passed ?? 0) > 0 && ev.failed === 0 && ev.pending === 0;
+  if (files.length === 0 || !files.every(whole)) return false;
   return !useProgress || Boolean(kata.readProgress()[id]?.solved);
 }
 
