@@ -304,7 +304,13 @@ function readKeys() {
 /** Every .ts file under the watched tree with its time, size and content hash. */
 function snapshot() {
   const parts = [];
-  for (const e of fs.readdirSync(WATCHED, { recursive: true, withFileTypes: true })) {
+  let entries;
+  try {
+    entries = fs.readdirSync(WATCHED, { recursive: true, withFileTypes: true });
+  } catch {
+    return ''; // the folder is gone (being moved or checked out): the next look sees it back
+  }
+  for (const e of entries) {
     if (!e.isFile() || !e.name.endsWith('.ts')) continue;
     const file = path.join(e.parentPath ?? e.path, e.name);
     try {
