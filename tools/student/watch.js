@@ -17,8 +17,6 @@
 // without them (stdin not readable) watch still watches. Saves are noticed by file events and by
 // polling every second (file events do not arrive on WSL's /mnt/c or network drives); `--poll`
 // turns file events off.
-const crypto = require('node:crypto');
-const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const kata = require('../common/kata.js');
@@ -27,12 +25,11 @@ const { jestArgs, reporterArgs, reportStall, TAKES_VALUE } = require('./test.js'
 const { runWatched } = require('../common/watchdog.js');
 const { killTree } = require('../common/kill-tree.js');
 const { painter, shortName } = require('./progress-reporter.js');
+const { watchSaves, POLL_MS } = require('./saves.js');
 
 const JEST = path.join(kata.ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const TREE = targetName(); // exercises/, or solutions/ under KATA_TARGET=solutions
 const WATCHED = path.join(kata.ROOT, TREE);
-const DEBOUNCE_MS = 200;
-const POLL_MS = 1000;
 const AUTO_NEXT_MS = 3000;
 const paint = painter(process.stdout);
 
@@ -91,8 +88,6 @@ if (named.length > 0) {
 /** @type {import('node:child_process').ChildProcess | null} */
 let child = null;
 let again = false;
-/** @type {NodeJS.Timeout | undefined} */
-let debounce;
 /** @type {NodeJS.Timeout | undefined} */
 let autoNext;
 let onSolvedScreen = false;
@@ -301,61 +296,17 @@ function readKeys() {
 }
 
 // ---- saves --------------------------------------------------------------------------------------
-/** Every .ts file under the watched tree with its time, size and content hash. */
-function snapshot() {
-  const parts = [];
-  let entries;
-  try {
-    entries = fs.readdirSync(WATCHED, { recursive: true, withFileTypes: true });
-  } catch {
-    return ''; // the folder is gone (being moved or checked out): the next look sees it back
-  }
-  for (const e of entries) {
-    if (!e.isFile() || !e.name.endsWith('.ts')) continue;
-    const file = path.join(e.parentPath ?? e.path, e.name);
-    try {
-      const { mtimeMs, size } = fs.statSync(file);
-      const hash = crypto.createHash('sha1').update(fs.readFileSync(file)).digest('hex');
-      parts.push(`${file}:${mtimeMs}:${size}:${hash}`);
-    } catch {
-      /* removed meanwhile */
-    }
-  }
-  return parts.join('\n');
-}
-let last = snapshot();
-
-function saved() {
-  last = snapshot();
-  clearTimeout(debounce);
-  debounce = setTimeout(run, DEBOUNCE_MS);
-}
-
-function watch() {
-  setInterval(() => {
-    if (snapshot() !== last) saved();
-  }, POLL_MS);
-  if (polling) return;
-  try {
-    const watcher = fs.watch(WATCHED, { recursive: true }, (_event, filename) => {
-      // Editors save through temp files (`.x.swp`, `4913`, `x.ts~`): react to .ts files only.
-      if (!filename || String(filename).endsWith('.ts')) saved();
-    });
-    watcher.on('error', (err) => {
-      watcher.close();
-      polling = true;
-      process.stdout.write(
-        `(File events stopped: ${err.message}. Polling every ${POLL_MS / 1000} s instead.)\n`,
-      );
-    });
-  } catch {
-    polling = true; // no recursive watching here: polling alone
-  }
-}
+watchSaves(WATCHED, {
+  poll: polling,
+  onSave: run,
+  onPolling: (reason) => {
+    polling = true;
+    process.stdout.write(`(${reason}. Polling every ${POLL_MS / 1000} s instead.)\n`);
+  },
+});
 
 process.on('SIGINT', () => quit(130));
 process.on('SIGTERM', () => quit(143));
 
 readKeys();
-watch();
 run();
