@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { run } = require('../common/run.js');
 const { ROOT } = require('../common/target.js');
-const { projectConfig, moduleNameMapper } = require('../common/jest-base.js');
+const { projectConfig, projectId, moduleNameMapper } = require('../common/jest-base.js');
 const { JEST, RUN_LIMIT_MS } = require('./jest-run.js');
 const { loadCheckScript } = require('./fixtures.js');
 
@@ -21,6 +21,10 @@ async function runFixtures(tmpDir, list, jobs) {
   const projects = list.map((f) => {
     const swapped = { [f.id]: path.relative(ROOT, f.file) };
     return projectConfig({
+      // A stable id (jest derives one from the config file's path, a new temporary file each
+      // run): jest's caches of this project (its file map, its transform results) are found
+      // again on the next run instead of being rebuilt and left behind in the cache folder.
+      id: projectId(`fixture ${f.name}`),
       displayName: f.name,
       testMatch: [path.join(ROOT, 'tests', `${f.id}.test.ts`)],
       moduleNameMapper: moduleNameMapper('solutions', swapped),
