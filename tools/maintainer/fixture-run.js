@@ -18,6 +18,28 @@ const { loadCheckScript } = require('./fixtures.js');
  */
 async function runFixtures(tmpDir, list, jobs) {
   const out = path.join(tmpDir, 'fixtures.jsonl');
+  const configFile = fixtureConfig(tmpDir, list, jobs, out);
+  const res = await run(process.execPath, [JEST, '--config', configFile], {
+    env: { CI: 'true', KATA_TARGET: 'solutions' },
+    timeoutMs: RUN_LIMIT_MS,
+    quiet: true,
+  });
+  const results = fs.existsSync(out)
+    ? fs
+        .readFileSync(out, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+  return { res, results };
+}
+
+/**
+ * Writes the fixture run's jest config (one project a fixture) to `tmpDir`; returns its path.
+ * @param {string} tmpDir @param {import('./fixtures.js').Fixture[]} list @param {number} jobs
+ * @param {string} out the project reporter's output file
+ */
+function fixtureConfig(tmpDir, list, jobs, out) {
   const projects = list.map((f) => {
     const swapped = { [f.id]: path.relative(ROOT, f.file) };
     return projectConfig({
@@ -43,19 +65,7 @@ async function runFixtures(tmpDir, list, jobs) {
   };
   const configFile = path.join(tmpDir, 'fixtures.config.json');
   fs.writeFileSync(configFile, JSON.stringify(config));
-  const res = await run(process.execPath, [JEST, '--config', configFile], {
-    env: { CI: 'true', KATA_TARGET: 'solutions' },
-    timeoutMs: RUN_LIMIT_MS,
-    quiet: true,
-  });
-  const results = fs.existsSync(out)
-    ? fs
-        .readFileSync(out, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
-  return { res, results };
+  return configFile;
 }
 
 /**
@@ -90,4 +100,4 @@ async function loadErrors(files) {
   return broken;
 }
 
-module.exports = { runFixtures, loadErrors };
+module.exports = { runFixtures, fixtureConfig, loadErrors };
