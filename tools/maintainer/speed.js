@@ -87,11 +87,13 @@ async function watchRuns() {
   });
   let out = '';
   let waiter = () => {};
-  child.stdout.on('data', (d) => {
+  /** @param {Buffer} d */
+  const onData = (d) => {
     out += d;
     waiter();
-  });
-  child.stderr.on('data', (d) => (out += d));
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   /** Resolves when the n-th result line has been printed. @param {number} n @param {string} what */
   const results = (n, what) =>
     new Promise((resolve, reject) => {
