@@ -1,7 +1,7 @@
 'use strict';
 // `npm run speed`: the four speed figures of README's "Speed" section, measured on this machine.
 //   one exercise   `npm test -- limit` against solutions/ (the median of 3 runs)
-//   watch          `npm run watch -- limit`: from a save of exercises/03-semaphores/limit.ts to
+//   watch          `npm run watch -- limit`: from a save of solutions/03-semaphores/limit.ts to
 //                  the run's result line (the median of 3 saves; the file is rewritten unchanged)
 //   full suite     `npm run test:solutions`
 //   verify         `npm run verify` (left out with --no-verify)
@@ -79,7 +79,8 @@ function timed(args, env = {}, anyExit = false) {
  * @returns {Promise<number[]>}
  */
 async function watchRuns() {
-  const file = path.join(ROOT, 'exercises', '03-semaphores', 'limit.ts');
+  // watch follows the tree it tests: under KATA_TARGET=solutions, a save in solutions/.
+  const file = path.join(ROOT, 'solutions', '03-semaphores', 'limit.ts');
   const content = fs.readFileSync(file);
   const child = spawn(process.execPath, [path.join(ROOT, 'tools', 'student', 'watch.js'), 'limit'], {
     cwd: ROOT,
