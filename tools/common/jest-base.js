@@ -34,7 +34,7 @@ const TEST_SEQUENCER = path.join(__dirname, 'test-sequencer.js');
 function projectConfig(extra = {}) {
   return {
     rootDir: ROOT,
-    testEnvironment: 'node',
+    testEnvironment: path.join(ROOT, 'tests', 'helpers', 'environment.js'),
     roots: ['<rootDir>/tests'],
     testMatch: ['**/*.test.ts'],
     // ts-jest with tsconfig's isolatedModules: one file at a time (type errors are tsc's job in
