@@ -110,6 +110,13 @@ describe('grade outputs', () => {
     expect(suite.match(/<error /g)).toHaveLength(16);
   });
 
+  it('an untouched stub is not run: 0 points, and JUnit still lists each of its 16 tests, as failed', () => {
+    const xml = fs.readFileSync(at('j.xml'), 'utf8');
+    const suite = xml.split('<testsuite ').find((s) => s.includes(`${at('tampered')} ${ID}`))!;
+    expect(suite).toMatch(/tests="16" failures="16" errors="0" time="0.000"/);
+    expect(suite.match(/<failure message="untouched stub: not run/g)).toHaveLength(16);
+  });
+
   it('the HTML report is self-contained, with both plots, every student and the flags', () => {
     const html = fs.readFileSync(at('r.html'), 'utf8');
     expect(html).toMatch(/^<!doctype html>/);

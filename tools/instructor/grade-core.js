@@ -195,6 +195,13 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
     const tests = canonical.map((name) => ({ name, status: 'not run', ms: null, message: error }));
     return { result: { ...base, error }, tests, ms: 0 };
   }
+  // verify's `stubs` step proves every test fails on the stub: an untouched stub scores 0 unrun.
+  const stub = normalized(path.join(ROOT, 'exercises', `${exercise.id}.ts`));
+  if (stub !== null && normalized(path.join(ws, 'exercises', `${exercise.id}.ts`))?.trim() === stub.trim()) {
+    const note = 'untouched stub: not run (every test fails on the stub)';
+    const tests = canonical.map((name) => ({ name, status: 'failed', ms: null, message: note }));
+    return { result: { ...base, note }, tests, ms: 0 };
+  }
   const runDir = path.join(dir, exercise.id.replace('/', '__'));
   const scratch = path.join(runDir, 'scratch');
   fs.mkdirSync(scratch, { recursive: true });

@@ -9,7 +9,8 @@ const kata = require('../common/kata.js');
 const { firstLine } = require('./grade-core.js');
 
 /**
- * @typedef {{ id: string, points: number, max: number, passed: number, failed: number, error?: string }} ExerciseResult
+ * @typedef {{ id: string, points: number, max: number, passed: number, failed: number, error?: string, note?: string }} ExerciseResult
+ *   `error`: why the exercise did not run to its end; `note`: why it was not run (an untouched stub)
  * @typedef {{ name: string, status: string, ms: number | null, message?: string }} TestResult
  * @typedef {{ repo: string, total: number, max: number, exercises: ExerciseResult[], tampered: string[], problem?: string, commit?: string, copies?: import('./copies.js').Copy[] }} Report
  * @typedef {{ report: Report, graded: { tests: TestResult[], ms: number }[], ms: number, sources?: Record<string, string> }} Graded
@@ -25,7 +26,7 @@ function table({ report, graded, ms }) {
     `${e.passed}/${e.passed + e.failed}`,
     `${e.points.toFixed(2)} / ${e.max}`,
     `${((graded[i]?.ms ?? 0) / 1000).toFixed(1)} s`,
-    e.error ?? '',
+    e.error ?? e.note ?? '',
   ]);
   const head = ['Exercise', 'Tests', 'Points', 'Time', 'Note'];
   const foot = ['Total', '', `${report.total.toFixed(2)} / ${report.max}`, `${(ms / 1000).toFixed(1)} s`, ''];
