@@ -109,7 +109,7 @@ async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical, at })
       s.ms += g.ms;
       const r = g.result;
       log(
-        `grade: ${s.arg} ${e.id}: ${r.passed}/${r.passed + r.failed} tests, ${r.points}/${r.max} points${r.error ? ` (${r.error})` : ''} in ${(g.ms / 1000).toFixed(1)} s`,
+        `grade: ${s.arg} ${e.id}: ${r.passed}/${r.passed + r.failed} tests, ${r.points}/${r.max} points${r.error || r.note ? ` (${r.error ?? r.note})` : ''} in ${(g.ms / 1000).toFixed(1)} s`,
       );
     }
   };
