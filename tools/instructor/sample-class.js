@@ -2,8 +2,8 @@
 // @ts-check
 // `node tools/instructor/sample-class.js <dir> [N]`: writes N (default 30) made-up hand-ins, the
 // same every time, to measure and check the grader at class scale (README, "Scale"). Hand-in k
-// has done the first k mod 13 exercises, in kata order, each as the solution, a known good or a
-// known bug (tests/known-bugs/, applied to the solution), in turn; the rest are untouched stubs.
+// (from 0) has done the first k mod 15 of the 14 exercises, in kata order, each as the solution,
+// a known good or a known bug (applied to the solution), in turn; the rest are untouched stubs.
 // The last hand-in has every exercise solved but an endless loop in Thread's `isAlive`.
 const fs = require('node:fs');
 const path = require('node:path');
