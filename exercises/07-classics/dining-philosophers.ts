@@ -33,7 +33,7 @@
  *     holds it eats a second meal (put your forks down after every meal).
  *  §4 `dine(n, meals)` seats n philosophers at one `new Table(n)`, each in its own worker thread
  *     running `philosopher(table.seat(id), meals)`, and resolves with `table.eaten()` once they
- *     have all returned ([meals, meals, …]). `n` not an integer from 2 to 64, or `meals` not an
+ *     have all returned ([meals, meals, …]). `n` not an integer from 2 to 8, or `meals` not an
  *     integer from 0 on → a promise rejected with RangeError.
  *
  * Read: The Little Book of Semaphores, 4.4 "Dining philosophers"; MDN "Atomics.add",

@@ -6,7 +6,8 @@
  * cells: the next ticket to hand out, and how many philosophers have left the table. Ticket t may
  * sit once fewer than n - 1 of the tickets before it are still seated: t - left < n - 1.
  */
-import { isMainThread, Worker, workerData } from 'node:worker_threads';
+import { once } from 'node:events';
+import { Worker, workerData } from 'node:worker_threads';
 
 /** Int32 cells of `Seat.shared`: yours, shared by all philosophers of a table, zeroed at first. */
 export const SHARED_CELLS = 16;
@@ -104,12 +105,11 @@ export function philosopher(seat: Seat, meals: number): void {
  * Seats n philosophers at one new Table, each in its own worker thread running
  * `philosopher(table.seat(id), meals)`, and resolves with the meals each ate (§4).
  */
-export function dine(n: number, meals: number): Promise<number[]> {
-  if (!Number.isInteger(n) || n < 2 || n > 64) {
-    return Promise.reject(new RangeError(`n must be an integer from 2 to 64; got ${n}.`));
-  }
+export async function dine(n: number, meals: number): Promise<number[]> {
+  if (!Number.isInteger(n) || n < 2 || n > 8)
+    throw new RangeError(`n must be an integer from 2 to 8; got ${n}.`);
   if (!Number.isInteger(meals) || meals < 0) {
-    return Promise.reject(new RangeError(`meals must be an integer from 0 on; got ${meals}.`));
+    throw new RangeError(`meals must be an integer from 0 on; got ${meals}.`);
   }
   const table = new Table(n);
   const workers = Array.from(
@@ -120,26 +120,13 @@ export function dine(n: number, meals: number): Promise<number[]> {
         execArgv: ['--require', require.resolve('tsx/cjs')],
       }),
   );
-  const ends = workers.map(
-    (worker, id) =>
-      new Promise<void>((resolve, reject) => {
-        worker.once('error', reject);
-        worker.once('exit', (code) =>
-          code === 0 ? resolve() : reject(new Error(`philosopher ${id}'s worker exited with code ${code}`)),
-        );
-      }),
-  );
-  return Promise.all(ends).then(
-    () => table.eaten(),
-    async (error: unknown) => {
-      await Promise.all(workers.map((worker) => worker.terminate()));
-      throw error;
-    },
-  );
+  // once() rejects if the worker emits 'error' first: a philosopher that throws rejects dine().
+  await Promise.all(workers.map((worker) => once(worker, 'exit')));
+  return table.eaten();
 }
 
-// In dine()'s workers: sit at the shared table and eat.
-if (!isMainThread && workerData?.kataPhilosopher) {
+// In dine()'s workers (on the main thread, workerData is null): sit at the shared table and eat.
+if (workerData?.kataPhilosopher) {
   const { buffer, n, id, meals } = workerData.kataPhilosopher;
   philosopher(new Table(n, buffer).seat(id), meals);
 }

@@ -14,7 +14,7 @@ const TASKS = path.join(__dirname, '..', 'fixtures', 'philosophers-tasks.ts');
 const SHARED_BYTES = 16 * 4;
 /** A cycle of waits that stands still this long is a deadlock. */
 const CYCLE_MS = 300;
-/** Nobody moving for this long (and no cycle) is a hang too. */
+/** Nobody moving for this long once all have sat down (and no cycle) is a hang too. */
 const STALL_MS = 6000;
 
 /** Who holds and who waits for which fork, read from the board (never from the student's code). */
@@ -71,7 +71,9 @@ async function dine(n: number, meals: number, options: Options): Promise<number[
     while (!stop.signal.aborted) {
       await sleep(25, undefined, { signal: stop.signal }).catch(() => undefined);
       const now = Atomics.load(board, CELL.events);
-      if (now !== seen) {
+      // Until every worker has sat down (starting a worker can take seconds on a loaded machine),
+      // only the workers' own time limit applies.
+      if (now !== seen || Atomics.load(board, CELL.started) < n) {
         seen = now;
         stillSince = Date.now();
         continue;
@@ -151,12 +153,13 @@ describe('philosopher', () => {
 
 describe('dine', () => {
   it('§4 dine(5, 30) runs the 5 philosophers in worker threads at one Table and resolves with [30, 30, 30, 30, 30]', async () => {
-    const got = await runInWorker<{ ok: boolean; value?: unknown; name?: string; message?: string }>(
-      TASKS,
-      'dineOnce',
-      [5, 30],
-      { what: '`dine(5, 30)`', timeoutMs: 30_000 },
-    );
+    const got = await runInWorker<{
+      ok: boolean;
+      value?: unknown;
+      name?: string;
+      message?: string;
+      workers: number;
+    }>(TASKS, 'dineOnce', [5, 30], { what: '`dine(5, 30)`', timeoutMs: 30_000 });
     check(
       got.ok,
       () => `Expected \`dine(5, 30)\` to resolve, but it rejected with ${got.name}: ${got.message}`,
@@ -165,16 +168,31 @@ describe('dine', () => {
       JSON.stringify(got.value) === '[30,30,30,30,30]',
       `Expected \`dine(5, 30)\` to resolve with \`table.eaten()\`, [30, 30, 30, 30, 30], got ${show(got.value)}.`,
     );
+    check(
+      got.workers === 5,
+      `Expected \`dine(5, 30)\` to start 5 worker threads (one per philosopher), but it started ${got.workers}.`,
+    );
   }, 40_000);
 
-  it('§4 dine() rejects with RangeError for n not an integer from 2 to 64, or meals not an integer from 0 on', async () => {
+  it('§4 dine() takes n from 2 to 8 and meals from 0: dine(2, 1), dine(8, 1), dine(3, 0)', async () => {
+    const got = await runInWorker<unknown[]>(TASKS, 'boundsDine', [], {
+      what: '`dine(2, 1)`, `dine(8, 1)` and `dine(3, 0)`',
+      timeoutMs: 40_000,
+    });
+    check(
+      JSON.stringify(got) === JSON.stringify([[1, 1], Array(8).fill(1), [0, 0, 0]]),
+      `Expected \`dine(2, 1)\`, \`dine(8, 1)\` and \`dine(3, 0)\` to resolve with [1, 1], eight 1s and [0, 0, 0], got ${show(got)}. n may be 2 to 8, and meals 0.`,
+    );
+  }, 50_000);
+
+  it('§4 dine() rejects with RangeError for n not an integer from 2 to 8, or meals not an integer from 0 on', async () => {
     const got = await runInWorker<string[]>(TASKS, 'badDine', [], {
       what: '`dine()` with bad arguments',
       timeoutMs: 15_000,
     });
     check(
       got.every((r) => r === 'RangeError'),
-      `Expected \`dine(n, meals)\` for (1, 1), (65, 1), (2.5, 1), (NaN, 1), (2, -1), (2, 1.5), (2, NaN) to return a promise rejected with RangeError each, got ${show(got)}.`,
+      `Expected \`dine(n, meals)\` for (1, 1), (9, 1), (2.5, 1), (NaN, 1), (2, -1), (2, 1.5), (2, NaN) to return a promise rejected with RangeError each, got ${show(got)}.`,
     );
   }, 30_000);
 });

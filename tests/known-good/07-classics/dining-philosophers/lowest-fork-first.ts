@@ -86,7 +86,7 @@ export function philosopher(seat: Seat, meals: number): void {
 }
 
 export async function dine(n: number, meals: number): Promise<number[]> {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 2 || n > 64)
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 2 || n > 8)
     throw new RangeError(`bad n: ${n}`);
   if (!Number.isSafeInteger(meals) || meals < 0) throw new RangeError(`bad meals: ${meals}`);
   const table = new Table(n);

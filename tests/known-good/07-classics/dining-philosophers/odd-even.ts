@@ -88,8 +88,8 @@ export function philosopher(seat: Seat, meals: number): void {
  * `philosopher(table.seat(id), meals)`, and resolves with the meals each ate (§4).
  */
 export function dine(n: number, meals: number): Promise<number[]> {
-  if (!Number.isInteger(n) || n < 2 || n > 64) {
-    return Promise.reject(new RangeError(`n must be an integer from 2 to 64; got ${n}.`));
+  if (!Number.isInteger(n) || n < 2 || n > 8) {
+    return Promise.reject(new RangeError(`n must be an integer from 2 to 8; got ${n}.`));
   }
   if (!Number.isInteger(meals) || meals < 0) {
     return Promise.reject(new RangeError(`meals must be an integer from 0 on; got ${meals}.`));
