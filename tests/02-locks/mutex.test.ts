@@ -5,7 +5,8 @@ import { check, checkBadArgument, show, waitUntil } from '../helpers/assert';
 import { runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { checkSleeps } from '../helpers/cpu';
-import { BOARD_BYTES, SLOT } from '../fixtures/mutex-tasks';
+import { describeWaits, listOf, readThreads, waitShowing } from '../helpers/wait-for';
+import { BOARD_BYTES, LOCK_NAMES, SLOT } from '../fixtures/mutex-tasks';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'mutex-tasks.ts');
 // A blocked acquire() that sleeps calls Atomics.wait once (twice if the lock changed just before
@@ -22,21 +23,47 @@ function setup(offset = 0) {
 }
 type Setup = ReturnType<typeof setup>;
 
+/**
+ * Who holds the lock and who waits for it, from the board the workers write (never from the
+ * student's Mutex). `names[k]` is thread k: the holder is thread 0, waiter `id` thread 1 + id, and
+ * hammer worker `i` thread i.
+ */
+function picture(board: Int32Array, names: string[]): string {
+  const threads = readThreads(board, SLOT.threads, names, LOCK_NAMES);
+  const text = describeWaits(threads, 'get the lock');
+  const waiting = threads.filter((t) => t.waitsFor).map((t) => t.name);
+  const nobodyHolds = !threads.some((t) => t.holds?.length);
+  return nobodyHolds && waiting.length > 0
+    ? `${text} Nobody holds the lock, yet ${listOf(waiting)} still ${waiting.length > 1 ? 'wait' : 'waits'}: a lost wake-up.`
+    : text;
+}
+
+/** waitUntil, whose timeout also says who holds the lock and who waits for it (picture()). */
+function until(s: Setup, names: string[], condition: () => boolean, ms: number, what: string, hint = '') {
+  return waitShowing(condition, ms, what, () => picture(s.board, names), hint);
+}
+
 function raise(board: Int32Array, slot: number) {
   Atomics.store(board, slot, 1);
   Atomics.notify(board, slot);
 }
 
 /** Starts the holder worker and waits until it holds the lock; `done` settles when it ends. */
-async function startHolder(s: Setup): Promise<{ done: Promise<{ toldToRelease: boolean }> }> {
+async function startHolder(
+  s: Setup,
+  names: string[],
+): Promise<{ done: Promise<{ toldToRelease: boolean }> }> {
   const done = runInWorker<{ toldToRelease: boolean }>(TASKS, 'holder', [s.lock, s.offset, s.boardBuffer], {
     what: 'The holder worker (acquire(), hold, release())',
     timeoutMs: 8000,
     signal: s.stop.signal,
+    state: () => picture(s.board, names),
   });
   done.catch(() => undefined); // awaited later; a rejection here must not go unhandled
   await Promise.race([
-    waitUntil(
+    until(
+      s,
+      names,
       () => Atomics.load(s.board, SLOT.held) === 1,
       3000,
       'a worker to take a free lock with `acquire()`',
@@ -224,33 +251,43 @@ describe('Mutex', () => {
       // correct lock passes them all.
       const workers = 4;
       const iterations = 100_000;
+      const names = Array.from({ length: workers }, (_, i) => `worker ${i + 1}`);
       for (let round = 1; round <= 2; round++) {
         const s = setup(8);
         const runs = Array.from({ length: workers }, (_, i) =>
-          runInWorker<number>(TASKS, 'hammer', [s.lock, s.offset, s.boardBuffer, workers, iterations, 300], {
-            what: `Worker ${i + 1} of ${workers} (${iterations} × acquire(), increment, release())`,
-            timeoutMs: 15_000,
-            signal: s.stop.signal,
-            state: () =>
-              `Counter at ${Atomics.load(s.board, SLOT.counter)}; ` +
-              `${Atomics.load(s.board, SLOT.inside)} inside now. A worker stuck in \`acquire()\`: does \`release()\` wake waiters with Atomics.notify?`,
-          }),
+          runInWorker<number>(
+            TASKS,
+            'hammer',
+            [s.lock, s.offset, s.boardBuffer, workers, iterations, 300, i],
+            {
+              what: `Worker ${i + 1} of ${workers} (${iterations} × acquire(), increment, release())`,
+              timeoutMs: 15_000,
+              signal: s.stop.signal,
+              state: () =>
+                `Counter at ${Atomics.load(s.board, SLOT.counter)}; ` +
+                `${Atomics.load(s.board, SLOT.inside)} inside now. ${picture(s.board, names)} ` +
+                'A worker stuck in `acquire()`: does `release()` wake waiters with Atomics.notify?',
+            },
+          ),
         );
+        const overlapping = (then = '') =>
+          `Expected at most 1 worker inside the lock at a time, but in round ${round} ` +
+          `${Atomics.load(s.board, SLOT.maxInside)} were inside at once: ${Atomics.load(s.board, SLOT.overlaps)} of ` +
+          `${Atomics.load(s.board, SLOT.entries)} entries found another worker already inside.${then} ` +
+          'Taking the lock must be ONE atomic step (Atomics.compareExchange/exchange), not a load then a store.';
         let total: number;
         try {
           total = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
+        } catch (error) {
+          // Two holders make one's release() find the lock already free: report the overlap, its cause.
+          if (Atomics.load(s.board, SLOT.overlaps) === 0) throw error;
+          throw new Error(overlapping(` Then a worker failed: ${(error as Error).message}`));
         } finally {
           s.stop.abort();
           await Promise.allSettled(runs);
         }
-        const overlaps = Atomics.load(s.board, SLOT.overlaps);
-        const max = Atomics.load(s.board, SLOT.maxInside);
         const counter = Atomics.load(s.board, SLOT.counter);
-        check(
-          overlaps === 0,
-          `Expected at most 1 worker inside the lock at a time, but in round ${round} ${max} were inside at once (${overlaps} overlapping entries). ` +
-            'Taking the lock must be ONE atomic step (Atomics.compareExchange/exchange), not a load then a store.',
-        );
+        check(Atomics.load(s.board, SLOT.overlaps) === 0, overlapping);
         check(
           counter === total,
           `Expected the counter to reach ${total} in round ${round}, got ${counter}: ${total - counter} updates were lost.`,
@@ -260,15 +297,23 @@ describe('Mutex', () => {
 
     it('§6 a waiting worker sleeps instead of spinning, and release() wakes it', async () => {
       const s = setup();
-      const { done: holding } = await startHolder(s);
+      const names = ['worker A', 'worker B'];
+      const { done: holding } = await startHolder(s, names);
       const waiting = runInWorker<{ ok: boolean }>(TASKS, 'waiter', [s.lock, s.offset, s.boardBuffer, 0], {
         what: 'Worker B in `acquire()`',
         timeoutMs: 8000,
         signal: s.stop.signal,
+        state: () => picture(s.board, names),
       });
       waiting.catch(() => undefined);
       try {
-        await waitUntil(() => Atomics.load(s.board, SLOT.waiting) === 1, 3000, 'worker B to start waiting');
+        await until(
+          s,
+          names,
+          () => Atomics.load(s.board, SLOT.waiting) === 1,
+          3000,
+          'worker B to start waiting',
+        );
         // Measure worker B's CPU (its own thread on Linux, else the idle process) while it waits.
         const tid = Atomics.load(s.board, SLOT.tid) || undefined;
         await checkSleeps('worker B, blocked in `acquire()` on a held lock,', {
@@ -288,11 +333,13 @@ describe('Mutex', () => {
             'again. Wait without a timeout (or with the time left), and let `release()` wake it with Atomics.notify.',
         );
         raise(s.board, SLOT.release);
-        await waitUntil(
+        await until(
+          s,
+          names,
           () => Atomics.load(s.board, SLOT.acquired) === 1,
           2000,
           'worker B to get the lock after worker A released it',
-          'Worker B is still waiting in `acquire()`: does `release()` call Atomics.notify on the cell?',
+          'Does `release()` call Atomics.notify on the cell?',
         );
         const timedOut = Atomics.load(s.board, SLOT.waitTimedOut);
         check(
@@ -315,19 +362,23 @@ describe('Mutex', () => {
 
     it('§5 §6 release() wakes one waiter at a time: two waiters take turns', async () => {
       const s = setup(4);
-      const { done: holding } = await startHolder(s);
+      const names = ['the holder', 'waiter 1', 'waiter 2'];
+      const { done: holding } = await startHolder(s, names);
       const waiters = [0, 1].map((id) => {
         const p = runInWorker<{ ok: boolean }>(TASKS, 'waiter', [s.lock, s.offset, s.boardBuffer, id], {
           what: `Waiter ${id + 1} in \`acquire()\``,
           timeoutMs: 8000,
           signal: s.stop.signal,
+          state: () => picture(s.board, names),
         });
         p.catch(() => undefined);
         return p;
       });
       const got = (id: number) => Atomics.load(s.board, SLOT.acquired + id) === 1;
       try {
-        await waitUntil(
+        await until(
+          s,
+          names,
           () =>
             got(0) ||
             got(1) ||
@@ -336,7 +387,9 @@ describe('Mutex', () => {
           'both waiters to call `acquire()`',
         );
         raise(s.board, SLOT.release);
-        await waitUntil(
+        await until(
+          s,
+          names,
           () => got(0) || got(1),
           2000,
           'a waiter to get the lock after the holder released it',
@@ -352,7 +405,9 @@ describe('Mutex', () => {
           'Expected one waiter to get the lock and the other to keep waiting, but both got in. Only the thread that swaps 0 for locked owns the lock.',
         );
         raise(s.board, SLOT.releaseWaiter + first);
-        await waitUntil(
+        await until(
+          s,
+          names,
           () => got(second),
           2000,
           `waiter ${second + 1} to get the lock after waiter ${first + 1} released it`,
@@ -368,7 +423,8 @@ describe('Mutex', () => {
 
     it('§4 acquire(timeoutMs) gives up with false after about timeoutMs while the lock stays held', async () => {
       const s = setup();
-      const { done: holding } = await startHolder(s);
+      const names = ['the holder', 'the worker in `acquire(150)`'];
+      const { done: holding } = await startHolder(s, names);
       try {
         const r = await runInWorker<{ ok: boolean; ms: number }>(
           TASKS,
@@ -378,7 +434,7 @@ describe('Mutex', () => {
             what: 'A worker in `acquire(150)` on a held lock',
             timeoutMs: 2000,
             state: () =>
-              'Does `acquire(timeoutMs)` pass the time left to Atomics.wait and return false when it is gone?',
+              `${picture(s.board, names)} Does \`acquire(timeoutMs)\` pass the time left to Atomics.wait and return false when it is gone?`,
           },
         );
         check(
@@ -401,7 +457,7 @@ describe('Mutex', () => {
 
     it('§3 §4 tryAcquire(), acquire(0) and acquire(-1) return false at once while another worker holds the lock', async () => {
       const s = setup();
-      const { done: holding } = await startHolder(s);
+      const { done: holding } = await startHolder(s, ['the holder']);
       try {
         const r = await runInWorker<{ tryAcquire: boolean; zero: boolean; negative: boolean; ms: number }>(
           TASKS,

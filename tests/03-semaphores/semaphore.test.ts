@@ -8,7 +8,8 @@ import { check, checkBadArgument, refusal, show, thrown } from '../helpers/asser
 import { checkSleeps } from '../helpers/cpu';
 import { onCleanup } from '../helpers/handles';
 import { runInWorker } from '../helpers/workers';
-import { BOARD_BYTES, SLOT } from '../fixtures/semaphore-tasks';
+import { describeWaits, listOf, readThreads } from '../helpers/wait-for';
+import { BOARD_BYTES, PERMIT_NAMES, SLOT } from '../fixtures/semaphore-tasks';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'semaphore-tasks.ts');
 
@@ -32,12 +33,39 @@ function newBoard(): Int32Array {
 }
 
 /**
- * Starts a fixture task in a worker; its result is awaited later. After the test, a worker still
- * running (blocked for ever, say) is terminated. The test's own waits end a failing test first.
+ * Who holds a permit and who waits for one, from the board the workers write (never from the
+ * student's Semaphore): `names[id]` is worker `id`; `testHolds` the permits the test itself holds.
  */
-function startTask<T>(exportName: string, args: unknown[], what: string): Promise<T> {
+function picture(board: Int32Array, names: string[], sem: Semaphore, testHolds = 0): string {
+  const threads = readThreads(board, SLOT.threads, names, PERMIT_NAMES);
+  if (testHolds > 0)
+    threads.push({ name: 'the test', holds: [testHolds === 1 ? 'a permit' : `${testHolds} permits`] });
+  const text = `${describeWaits(threads, 'get a permit')} \`available\` is ${availableNow(sem)}.`;
+  const waiting = threads.filter((t) => t.waitsFor).map((t) => t.name);
+  let free = 0;
+  try {
+    free = sem.available;
+  } catch {
+    /* availableNow() said what it threw */
+  }
+  return free > 0 && waiting.length > 0
+    ? `${text} A permit is free, yet ${listOf(waiting)} still ${waiting.length > 1 ? 'wait' : 'waits'}: a lost wake-up.`
+    : text;
+}
+
+/**
+ * Starts a fixture task in a worker; its result is awaited later. After the test, a worker still
+ * running (blocked for ever, say) is terminated. The test's own waits end a failing test first;
+ * `state` adds who holds and who waits to the worker's own timeout.
+ */
+function startTask<T>(exportName: string, args: unknown[], what: string, state?: () => string): Promise<T> {
   const abort = new AbortController();
-  const done = runInWorker<T>(TASKS, exportName, args, { what, timeoutMs: 15_000, signal: abort.signal });
+  const done = runInWorker<T>(TASKS, exportName, args, {
+    what,
+    timeoutMs: 15_000,
+    signal: abort.signal,
+    state,
+  });
   done.catch(() => undefined); // awaited later; a rejection here must not go unhandled
   onCleanup(async () => {
     abort.abort();
@@ -465,11 +493,14 @@ describe('Semaphore', () => {
     async () => {
       const sem = new Semaphore(2);
       const board = newBoard();
-      const workers = [1, 2].map((id) =>
+      const names = ['worker 1', 'worker 2'];
+      const who = () => picture(board, names, sem);
+      const workers = [0, 1].map((id) =>
         startTask<{ acquired: boolean; told: boolean }>(
           'meetInside',
-          [sem.buffer, sem.byteOffset, board.buffer],
-          `Worker ${id} of 2 (acquire(), stay inside until told, release())`,
+          [sem.buffer, sem.byteOffset, board.buffer, id],
+          `Worker ${id + 1} of 2 (acquire(), stay inside until told, release())`,
+          who,
         ),
       );
       await started(board, 2, workers);
@@ -478,7 +509,7 @@ describe('Semaphore', () => {
         3000,
         'both workers to be inside at once (2 permits)',
         () =>
-          `Only ${Atomics.load(board, SLOT.inside)} got in; \`available\` is ${availableNow(sem)}. ` +
+          `Only ${Atomics.load(board, SLOT.inside)} got in. ${who()} ` +
           'Does `acquire()` let a thread in whenever a permit is left (count > 0), not only when nobody else is in?',
         workers,
       );
@@ -495,7 +526,7 @@ describe('Semaphore', () => {
         () => Atomics.load(board, SLOT.finished) === 2,
         2000,
         'both workers to leave and `release()`',
-        () => `${Atomics.load(board, SLOT.finished)} of 2 are done.`,
+        () => `${Atomics.load(board, SLOT.finished)} of 2 are done. ${who()}`,
         workers,
       );
       const results = await Promise.all(workers);
@@ -518,32 +549,44 @@ describe('Semaphore', () => {
       drain(sem, 1);
       const board = newBoard();
       const workers = 3;
+      const names = Array.from({ length: workers }, (_, i) => `worker ${i + 1}`);
+      const who = () => picture(board, names, sem, 1);
       const runs = Array.from({ length: workers }, (_, i) =>
         startTask<number>(
           'hammer',
           [sem.buffer, sem.byteOffset, board.buffer, i + 1, workers, HAMMER_MS, HANDOFFS, 1],
           `Worker ${i + 1} of ${workers} (take the free permit, count in and out, release(), again)`,
+          who,
         ),
       );
-      await started(board, workers, runs);
-      await until(
-        () => Atomics.load(board, SLOT.finished) === workers,
-        HAMMER_MS + 2000,
-        'the workers to finish racing for the permit',
-        () =>
-          `The permit changed hands ${Atomics.load(board, SLOT.handoffs)} times; ${Atomics.load(board, SLOT.inside)} ` +
-          `worker(s) inside now, \`available\` ${availableNow(sem)}. A worker stuck in \`acquire()\` while the permit ` +
-          'is free: does `release()` wake a waiter with Atomics.notify?',
-        runs,
-      );
-      await Promise.all(runs);
-      const max = Atomics.load(board, SLOT.maxInside);
-      check(
-        max <= 1,
-        `Expected at most 1 worker inside at once (2 permits, 1 held by the test), but ${max} were inside together: ` +
-          `${max + 1} holders of 2 permits. Taking a permit must be ONE atomic step (Atomics.compareExchange in a ` +
-          'loop), not a load followed by a decrement.',
-      );
+      const overlapping = (then = '') => {
+        const max = Atomics.load(board, SLOT.maxInside);
+        return (
+          `Expected at most 1 worker inside at once (2 permits, 1 held by the test), but ${max} were inside together: ` +
+          `${max + 1} holders of 2 permits; ${Atomics.load(board, SLOT.overlaps)} of ${Atomics.load(board, SLOT.entries)} ` +
+          `entries found the free permit already taken.${then} Taking a permit must be ONE atomic step ` +
+          '(Atomics.compareExchange in a loop), not a load followed by a decrement.'
+        );
+      };
+      try {
+        await started(board, workers, runs);
+        await until(
+          () => Atomics.load(board, SLOT.finished) === workers,
+          HAMMER_MS + 2000,
+          'the workers to finish racing for the permit',
+          () =>
+            `The permit changed hands ${Atomics.load(board, SLOT.handoffs)} times; ${Atomics.load(board, SLOT.inside)} ` +
+            `worker(s) inside now. ${who()} A worker stuck in \`acquire()\` while the permit ` +
+            'is free: does `release()` wake a waiter with Atomics.notify?',
+          runs,
+        );
+        await Promise.all(runs);
+      } catch (error) {
+        // Too many holders make a bounded release() throw: report the overlap, its cause.
+        if (Atomics.load(board, SLOT.maxInside) <= 1) throw error;
+        throw new Error(overlapping(` Then: ${(error as Error).message}`));
+      }
+      check(Atomics.load(board, SLOT.maxInside) <= 1, overlapping);
       sem.release();
       const after = sem.available;
       check(after === 2, `Expected both permits back at the end, got ${show(after)}.`);
@@ -561,6 +604,7 @@ describe('Semaphore', () => {
         'waitInAcquire',
         [sem.buffer, sem.byteOffset, board.buffer, 0, null],
         'Worker 1 in `acquire()`',
+        () => picture(board, ['worker 1'], sem, 1),
       );
       await started(board, 1, [waiting]);
       await checkSleeps('worker 1, blocked in `acquire()` on a semaphore with no permit left,', {
@@ -591,11 +635,15 @@ describe('Semaphore', () => {
       drain(sem, 2);
       const board = newBoard();
       const calls = ['acquire()', 'acquire(10000)'];
+      const names = calls.map((call, id) => `worker ${id + 1} (\`${call}\`)`);
+      let testHolds = 2;
+      const who = () => picture(board, names, sem, testHolds);
       const waiters = [null, 10_000].map((timeoutMs, id) =>
         startTask<{ acquired: boolean; ms: number }>(
           'waitInAcquire',
           [sem.buffer, sem.byteOffset, board.buffer, id, timeoutMs],
           `Worker ${id + 1} in \`${calls[id]}\``,
+          who,
         ),
       );
       await started(board, 2, waiters);
@@ -603,7 +651,7 @@ describe('Semaphore', () => {
         () => Atomics.load(board, SLOT.waitEntries) > 0 && Atomics.load(board, SLOT.waitEntries + 1) > 0,
         WAKE_MS,
         'both workers to sleep in Atomics.wait inside `acquire()`',
-        () => 'A blocked `acquire()` must sleep in Atomics.wait while no permit is free.',
+        () => `${who()} A blocked \`acquire()\` must sleep in Atomics.wait while no permit is free.`,
         waiters,
       );
       const woke = (id: number) => Atomics.load(board, SLOT.result + id) !== 0;
@@ -612,23 +660,24 @@ describe('Semaphore', () => {
         'Expected both workers to wait in `acquire()` while no permit is free, but one returned.',
       );
       sem.release();
+      testHolds = 1;
       await until(
         () => woke(0) || woke(1),
         WAKE_MS,
         'a waiter to return from `acquire()` after `release()`',
         () =>
-          `Worker 1 (\`acquire()\`) and worker 2 (\`acquire(10000)\`) are both still waiting ${WAKE_MS} ms after \`release()\`: ` +
-          'did `release()` call Atomics.notify?',
+          `${who()} Both are still waiting ${WAKE_MS} ms after \`release()\`: did \`release()\` call Atomics.notify?`,
         waiters,
       );
       const second = woke(0) ? 1 : 0;
       sem.release();
+      testHolds = 0;
       await until(
         () => woke(second),
         WAKE_MS,
         `worker ${second + 1} to return from \`${calls[second]}\` after the second \`release()\``,
         () =>
-          `Worker ${second + 1} is still waiting in \`${calls[second]}\` ${WAKE_MS} ms after \`release()\`: did \`release()\` call Atomics.notify?`,
+          `${who()} Worker ${second + 1} is still waiting in \`${calls[second]}\` ${WAKE_MS} ms after \`release()\`: did \`release()\` call Atomics.notify?`,
         waiters,
       );
       const results = await Promise.all(waiters);

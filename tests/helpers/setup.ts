@@ -3,9 +3,11 @@
 // - every worker thread (the student's or a helper's) is tracked; one still alive after its test
 //   gets a grace period, then is terminated and fails the test;
 // - sockets, servers, child processes and ref'd timers are counted before and after each test
-//   (process.getActiveResourcesInfo()); more after than before fails the test.
+//   (process.getActiveResourcesInfo()); more after than before fails the test;
+// - a test that failed by jest's own timeout is not failed again as a leak: what it left open is
+//   what it waited on; that is closed all the same.
 import { afterEach, beforeEach } from '@jest/globals';
-import { checkLeaks, runCleanups, snapshotResources, trackWorkers } from './handles';
+import { checkLeaks, currentTestTimedOut, runCleanups, snapshotResources, trackWorkers } from './handles';
 
 trackWorkers();
 beforeEach(() => {
@@ -15,6 +17,6 @@ afterEach(async () => {
   try {
     await runCleanups();
   } finally {
-    await checkLeaks();
+    await checkLeaks(1000, currentTestTimedOut());
   }
 });

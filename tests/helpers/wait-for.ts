@@ -71,3 +71,95 @@ export function describeWaits(threads: ThreadState[], goal = 'go on'): string {
   }
   return `Who waits for whom: ${lines.join(' ')}`;
 }
+
+// The instrumentation's side, for fixtures that run student code in workers (mutex, semaphore):
+// each thread owns THREAD_INTS Int32s of the shared board from `base + THREAD_INTS * id`:
+// [resources it holds (a bit each), the resource it waits for (+1; 0: none), what it does].
+// Written with Atomics by the fixture around the student's calls, read by the test on a timeout.
+export const THREAD_INTS = 3;
+export const DOING = { notStarted: 0, running: 1, finished: 2, gaveUp: 3 } as const;
+
+/** The recorder of thread `id`'s state, in a worker; resources are small integers (0–30). */
+export function threadRecorder(board: Int32Array, base: number, id: number) {
+  const at = base + THREAD_INTS * id;
+  return {
+    /** About to call the student's code (before any wait). */
+    running(): void {
+      Atomics.store(board, at + 2, DOING.running);
+    },
+    /** Blocked (or about to block) until it gets `resource` (call running() first). */
+    waitsFor(resource: number): void {
+      Atomics.store(board, at + 1, resource + 1);
+    },
+    /** Got `resource`: no longer waits. */
+    holds(resource: number): void {
+      Atomics.or(board, at, 1 << resource);
+      Atomics.store(board, at + 1, 0);
+    },
+    released(resource: number): void {
+      Atomics.and(board, at, ~(1 << resource));
+    },
+    /** Stopped waiting without the resource (a timeout). */
+    gaveUp(): void {
+      Atomics.store(board, at + 1, 0);
+      Atomics.store(board, at + 2, DOING.gaveUp);
+    },
+    finished(): void {
+      Atomics.store(board, at + 1, 0);
+      Atomics.store(board, at + 2, DOING.finished);
+    },
+  };
+}
+
+/**
+ * The states the threads `names` recorded from `base` (see threadRecorder), `resources[i]` being
+ * the name of resource i ("the lock", "lock A", "a permit").
+ */
+export function readThreads(
+  board: Int32Array,
+  base: number,
+  names: string[],
+  resources: string[],
+): ThreadState[] {
+  return names.map((name, id) => {
+    const at = base + THREAD_INTS * id;
+    const mask = Atomics.load(board, at);
+    const waits = Atomics.load(board, at + 1);
+    const doing = Atomics.load(board, at + 2);
+    const holds = resources.filter((_, r) => (mask & (1 << r)) !== 0);
+    const state: ThreadState = { name, holds };
+    if (waits > 0) state.waitsFor = resources[waits - 1] ?? `resource ${waits - 1}`;
+    else if (doing === DOING.notStarted) state.doing = 'has not started';
+    else if (doing === DOING.finished) state.doing = 'has finished';
+    else if (doing === DOING.gaveUp) state.doing = 'gave up waiting';
+    return state;
+  });
+}
+
+/**
+ * Polls `condition` until it holds; after `ms` fails with "Timed out after N ms waiting for
+ * <what>.", then `picture()` (who holds and who waits, read at that moment), then `hint` (the
+ * usual cause). Here in a helper so that a failure's code frame is the test's line that waited.
+ */
+export async function waitShowing(
+  condition: () => boolean,
+  ms: number,
+  what: string,
+  picture: () => string,
+  hint = '',
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() >= deadline) {
+      throw new Error(`Timed out after ${ms} ms waiting for ${what}. ${picture()}${hint ? ` ${hint}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listOf(items: string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

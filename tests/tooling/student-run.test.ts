@@ -12,6 +12,7 @@ import { syntaxErrors } from '../../tools/student/syntax.js';
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEST_JS = path.join(ROOT, 'tools', 'student', 'test.js');
 const PROGRESS = path.join(ROOT, 'node_modules', '.cache', 'kata', 'progress.json');
+const kata = JSON.parse(fs.readFileSync(path.join(ROOT, 'kata.json'), 'utf8')) as { exercises: unknown[] };
 
 /** Runs `npm test -- ...args` the way npm does, without npm; returns its screen. */
 function npmTest(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 170_000) {
@@ -37,7 +38,7 @@ afterAll(() => {
 });
 
 describe('npm test on the untouched stubs', () => {
-  it('fits one screen (≤ 60 lines), names the next exercise and shows its first failure with no stack', () => {
+  it('fits one screen (≤ 60 lines), calls every exercise not started, names the next one and shows its first failure with no stack', () => {
     fs.rmSync(PROGRESS, { force: true });
     const { code, screen, lines } = npmTest([]);
     expect(code).toBe(1);
@@ -46,10 +47,16 @@ describe('npm test on the untouched stubs', () => {
     expect(screen).toMatch(/First failing test: /);
     expect(screen).not.toMatch(/^\s+at /m); // no stack frames
     expect(screen).not.toMatch(/tests\/helpers\//); // no helper's code frame
+    // Every untouched stub is "not started", also where a test records only an error's name
+    // (the barrier's and the readers-writer lock's never show `Not implemented`).
+    const rows = lines.filter((l) => /^\s+\S+\s+\d+\. /.test(l));
+    expect(rows).toHaveLength(kata.exercises.length);
+    expect(rows.filter((l) => !/not started \(\d+ tests\)$/.test(l))).toEqual([]);
   }, 180_000);
 });
 
 describe('the watchdog', () => {
+  const STALL_MS = 10_000;
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-loop-'));
@@ -62,8 +69,10 @@ describe('the watchdog', () => {
     expect(looping).not.toBe(source);
     const file = path.join(dir, 'async-mutex.ts');
     fs.writeFileSync(file, looping);
+    // 10 s: loading the test file with a swapped module compiles it cold, which takes seconds on a
+    // busy machine, and the watchdog would then rightly stop the run while loading.
     const { code, screen, ms } = npmTest(['async-mutex'], {
-      KATA_STALL_MS: '4000',
+      KATA_STALL_MS: String(STALL_MS),
       KATA_OVERRIDE: JSON.stringify({ '02-locks/async-mutex': file }),
     });
     expect(code).toBe(1);
@@ -71,7 +80,7 @@ describe('the watchdog', () => {
       /Stopped: exercises\/02-locks\/async-mutex\.ts made no progress for \d+ s, in the test:\n {4}\S/,
     );
     expect(screen).toMatch(/a synchronous loop never gave control back/);
-    expect(ms).toBeLessThan(30_000);
+    expect(ms).toBeLessThan(STALL_MS + 30_000);
   }, 60_000);
 });
 

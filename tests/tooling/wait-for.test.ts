@@ -3,10 +3,12 @@
 import * as path from 'node:path';
 import { check, waitUntil } from '../helpers/assert';
 import { runInWorker } from '../helpers/workers';
-import { describeWaits, findCycle, ThreadState } from '../helpers/wait-for';
+import { describeWaits, findCycle, readThreads, ThreadState } from '../helpers/wait-for';
 import { STATE } from '../fixtures/wait-for-tasks';
+import { BOARD_BYTES, CROSS_LOCK_NAMES, SLOT } from '../fixtures/mutex-tasks';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'wait-for-tasks.ts');
+const MUTEX_TASKS = path.join(__dirname, '..', 'fixtures', 'mutex-tasks.ts');
 
 describe('wait-for pictures', () => {
   it('names the cycle of a deadlocked dinner of 5 real worker threads', async () => {
@@ -43,6 +45,46 @@ describe('wait-for pictures', () => {
         'philosopher 2 holds fork 2 and waits for fork 3; philosopher 3 holds fork 3 and waits for fork 4; ' +
         'philosopher 4 holds fork 4 and waits for fork 0: a cycle, so nobody can eat.';
       check(text.includes(want), `Expected the picture to name the cycle:\n${want}\ngot:\n${text}`);
+    } finally {
+      stop.abort();
+      await Promise.all(runs);
+    }
+  });
+
+  it('a timed-out worker names the cycle of two workers taking two Mutexes in opposite order', async () => {
+    // The same path as a Mutex test's timeout: runInWorker's `state` reads the board the
+    // fixture's threadRecorder writes. The fixture's gates hold both workers at the dangerous
+    // point (each holds its first lock before either takes its second), so it deadlocks every time.
+    const locks = new SharedArrayBuffer(8);
+    const boardBuffer = new SharedArrayBuffer(BOARD_BYTES);
+    const board = new Int32Array(boardBuffer);
+    const names = ['worker 0', 'worker 1'];
+    const stop = new AbortController();
+    const picture = () => describeWaits(readThreads(board, SLOT.threads, names, CROSS_LOCK_NAMES));
+    const runs = [0, 1].map((id) =>
+      runInWorker(MUTEX_TASKS, 'crossLocks', [locks, boardBuffer, id], {
+        what: `${names[id]} (lock ${'AB'[id]}, then lock ${'BA'[id]})`,
+        timeoutMs: id === 0 ? 8000 : 30_000, // 8 s: room for both to start on a loaded machine
+        signal: stop.signal,
+        state: picture,
+      }).then(
+        () => new Error(`${names[id]} took both locks: the gates did not hold it`),
+        (e: Error) => e,
+      ),
+    );
+    try {
+      const error = await runs[0];
+      const want =
+        'Who waits for whom: worker 0 holds lock A and waits for lock B; ' +
+        'worker 1 holds lock B and waits for lock A: a cycle, so nobody can go on.';
+      check(
+        error.name === 'WorkerTimeout' || /did not finish within 8000 ms/.test(error.message),
+        `Expected worker 0 to time out (deadlocked), got ${error.name}: ${error.message}`,
+      );
+      check(
+        error.message.includes(want),
+        `Expected the timeout's message to name the cycle:\n${want}\ngot:\n${error.message}`,
+      );
     } finally {
       stop.abort();
       await Promise.all(runs);

@@ -5,7 +5,8 @@
 // process (`npm test -- mutex` runs jest in band, reporters included).
 const fs = require('node:fs');
 
-/** @typedef {{ e: string, file?: string, test?: string, status?: string, message?: string }} WatchdogEvent */
+/** @typedef {{ e: string, file?: string, test?: string, status?: string, message?: string,
+ *   passed?: number, failed?: number, pending?: number }} WatchdogEvent */
 
 class WatchdogReporter {
   constructor() {
@@ -42,9 +43,19 @@ class WatchdogReporter {
     });
   }
 
-  /** @param {{ path: string }} test */
-  onTestFileResult(test) {
-    this.write({ e: 'file-end', file: test.path });
+  /**
+   * The file's counts too: `pending` counts the tests a filter (`-t`) skipped.
+   * @param {{ path: string }} test
+   * @param {{ numPassingTests: number, numFailingTests: number, numPendingTests: number, numTodoTests: number }} result
+   */
+  onTestFileResult(test, result) {
+    this.write({
+      e: 'file-end',
+      file: test.path,
+      passed: result.numPassingTests,
+      failed: result.numFailingTests,
+      pending: result.numPendingTests + result.numTodoTests,
+    });
   }
 
   onRunComplete() {

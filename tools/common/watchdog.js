@@ -33,7 +33,8 @@ const POLL_MS = 250;
  * @param {{ env?: NodeJS.ProcessEnv, stallMs?: number, stdio?: import('node:child_process').StdioOptions,
  *   onSpawn?: (child: import('node:child_process').ChildProcess) => void }} [opts]
  * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null, stall: Stall | undefined,
- *   events: Array<{ e: string, file?: string, test?: string, status?: string, t: number }> }>}
+ *   events: Array<{ e: string, file?: string, test?: string, status?: string, t: number,
+ *   passed?: number, failed?: number, pending?: number }> }>}
  */
 function runWatched(cmd, args, opts = {}) {
   const stallMs = opts.stallMs ?? DEFAULT_STALL_MS;

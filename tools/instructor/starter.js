@@ -31,6 +31,7 @@ const SCRIPTS = [
   'format',
   'format:check',
   'hint',
+  'reset',
   'watch',
   'job-server',
   'tcp-server',

@@ -34,7 +34,7 @@ function layout(ids, check) {
   const metadata = [...kata.metadataProblems(), ...docsProblems()];
   check(
     metadata.length === 0,
-    'layout: kata.json lists exactly the exercises in exercises/, and what is generated from it agrees (README table, Classroom)',
+    'layout: kata.json lists exactly the exercises in exercises/, and what is generated from it agrees (README table, Classroom, the stubs in tools/student/stubs.json)',
     metadata.join('\n'),
   );
 }

@@ -11,6 +11,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 // what an import of a name the module does not export turns into once compiled to CommonJS.
 const MISSING_EXPORT = /\b[\w$]+_1\.([\w$]+)\)? is not a (?:function|constructor)/;
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/;
+// `read ECONNRESET` alone, thrown from Node's own stream code: a socket emitted `error` and nothing
+// listened, so EventEmitter threw it (any listener, or a test's own check, would have said more).
+const UNHANDLED_SOCKET_ERROR = /^(?:Error: )?(?:read|write) (ECONNRESET|EPIPE)$/;
 
 /**
  * Splits a jest failure message into its text (before the first stack line) and its stack frames.
@@ -91,9 +94,28 @@ function describeFailure(raw, maxText = 25) {
       '',
     );
   }
+  const socketError = unhandledSocketError(text, frames);
+  if (socketError) text.unshift(...socketError, '');
   const shown = text.length > maxText ? [...text.slice(0, maxText), '…'] : text;
   const frame = usefulFrame(frames);
   return [...shown, ...(frame ? ['', ...codeFrame(frame.file, frame.line, frame.column)] : [])];
+}
+
+/**
+ * The hint for a socket error that nobody listened for, or undefined when the failure is not one.
+ * @param {string[]} text @param {Array<{ file: string }>} frames
+ * @returns {string[] | undefined}
+ */
+function unhandledSocketError(text, frames) {
+  const m = text.length === 1 ? UNHANDLED_SOCKET_ERROR.exec(text[0].trim()) : null;
+  if (!m || !frames.every((f) => f.file.startsWith('node:'))) return undefined;
+  const what = m[1] === 'EPIPE' ? 'wrote after the other end closed' : 'had its connection reset';
+  return [
+    `A socket ${what} (${m[1]}) and had no \`'error'\` listener, so Node threw the error: it failed`,
+    'this test (its title names the clause); in a real server it would crash the whole process.',
+    "Usual cause: a socket with no 'error' listener: a client that resets the connection crashes the",
+    "server; add socket.on('error', …) to every socket you create or accept ('close' still follows).",
+  ];
 }
 
 module.exports = { splitFailure, usefulFrame, codeFrame, describeFailure };

@@ -18,6 +18,7 @@ const kata = require('../common/kata.js');
 const { targetName } = require('../common/target.js');
 const { describeFailure, codeFrame } = require('./failure.js');
 const { syntaxErrors } = require('./syntax.js');
+const { isUntouched } = require('./stubs.js');
 
 const BAR_WIDTH = 20;
 
@@ -47,7 +48,8 @@ function shortName(id, ids) {
 
 /**
  * The summary's lines. `results`: `{ [id]: summary }` of this run (kata.summarizeFile);
- * `progress`: the cache of earlier runs; `watching`: printed by `npm run watch`.
+ * `progress`: the cache of earlier runs; `watching`: under `npm run watch` (no command line: its
+ * footer has them).
  */
 function renderSummary({ list, results, progress, before = {}, watching = false, paint = painter({}) }) {
   const ids = list.map((e) => e.id);
@@ -119,10 +121,8 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
   out.push(
     `  Stuck?    ${paint.bold(`npm run hint -- ${name}`)}  ${paint.dim('(ask again for the next hint)')}`,
   );
-  if (watching) {
-    const runs = typeof watching === 'string' ? watching : next.id;
-    out.push(`  Watching: save any file in exercises/ to run ${runs} again. Ctrl+C stops.`);
-  } else {
+  // Under `npm run watch` its own footer says what a save runs and which keys work.
+  if (!watching) {
     out.push(
       `  Just this exercise: ${paint.bold(`npm test -- ${name}`)}    re-run on every save: ${paint.bold(
         'npm run watch',
@@ -169,12 +169,16 @@ class ProgressReporter {
       // exercise keeps its result from earlier runs.
       if (summary.pending > 0 && !summary.failure) continue;
       if (summary.failure) summary.failure.detail = describeFailure(rawFailure(file));
-      // An untouched stub: every test failed on its `Not implemented` error. One line, no blame.
+      // Not started: the file is still the stub as handed out (tools/student/stubs.json), or every
+      // test failed on a `Not implemented` error. One line, no blame. The file is what decides:
+      // a test may record only an error's name (the barrier's do), so its message never says
+      // `Not implemented`.
       const failed = file.testResults.filter((t) => t.status === 'failed');
       summary.notStarted =
         summary.passed === 0 &&
-        failed.length > 0 &&
-        failed.every((t) => /Not implemented/.test(t.failureMessages?.join('\n') ?? ''));
+        (isUntouched(id) ||
+          (failed.length > 0 &&
+            failed.every((t) => /Not implemented/.test(t.failureMessages?.join('\n') ?? ''))));
       notCompiling(id, summary);
       results[id] = merge(results[id], { ...summary, at: new Date().toISOString() });
     }

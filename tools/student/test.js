@@ -73,8 +73,9 @@ function reporterArgs(all) {
  * exercise marked failing (jest's own summary never came).
  * @param {import('../common/watchdog.js').Stall} stall
  * @param {Array<{ e: string, file?: string, test?: string, status?: string }>} events
+ * @param {boolean} [watching]  under `npm run watch` (its footer has the commands)
  */
-function reportStall(stall, events) {
+function reportStall(stall, events, watching = false) {
   const id = stall.file ? kata.idOfTestFile(stall.file) : undefined;
   const lines = describeStall(stall, id ? `exercises/${id}.ts` : undefined);
   process.stderr.write(`\n${lines.join('\n')}\n`);
@@ -120,7 +121,14 @@ function reportStall(stall, events) {
   const before = { ...progress };
   Object.assign(progress, results);
   kata.writeProgress(progress);
-  const summary = renderSummary({ list, results, progress, before, paint: painter(process.stderr) });
+  const summary = renderSummary({
+    list,
+    results,
+    progress,
+    before,
+    watching,
+    paint: painter(process.stderr),
+  });
   process.stderr.write(`${summary.join('\n')}\n`);
 }
 
@@ -160,4 +168,4 @@ if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }
 
-module.exports = { jestArgs, reporterArgs, main, TAKES_VALUE };
+module.exports = { jestArgs, reporterArgs, reportStall, main, TAKES_VALUE };

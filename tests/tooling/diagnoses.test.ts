@@ -1,0 +1,127 @@
+// Two diagnoses a student's run used to get wrong, each reproduced on a real jest run first:
+// - a server with no socket `'error'` listener failed with a bare `read ECONNRESET`: npm test's
+//   failure view (tools/student/failure.js) now says what happened and the usual cause;
+// - a test that hit jest's timeout with a connection open was failed a second time, as a leak
+//   (tests/helpers/setup.ts): the leak check now closes what it left without reporting it.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describeFailure } from '../../tools/student/failure.js';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { projectConfig } = require('../../tools/common/jest-base.js');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+
+interface Assertion {
+  title: string;
+  status: string;
+  failureMessages: string[];
+}
+
+/** Runs jest with `--json` and returns each test's result; fails if the run did not end by itself. */
+function jestJson(args: string[], env: NodeJS.ProcessEnv = {}): Assertion[] {
+  const res = spawnSync(process.execPath, [JEST, '--json', '--maxWorkers=1', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    timeout: 50_000,
+  });
+  if (res.error || res.signal) throw new Error(`jest did not end by itself: ${res.error ?? res.signal}`);
+  const report = JSON.parse(res.stdout) as { testResults: { assertionResults: Assertion[] }[] };
+  return report.testResults.flatMap((f) => f.assertionResults);
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-diagnoses-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('a socket error nobody listened for', () => {
+  it("gets its hint when the echo server has no 'error' listener and a client resets", () => {
+    const source = fs.readFileSync(path.join(ROOT, 'solutions', '04-tcp', 'echo-server.ts'), 'utf8');
+    const deaf = source.replace(/^\s*socket\.on\('error', \(\) => \{\}\);\n/m, '');
+    expect(deaf).not.toBe(source);
+    const file = path.join(dir, 'echo-server.ts');
+    fs.writeFileSync(file, deaf);
+    const results = jestJson(['tests/04-tcp/echo-server.test.ts', '-t', 'resets its connection'], {
+      KATA_TARGET: 'solutions',
+      KATA_OVERRIDE: JSON.stringify({ '04-tcp/echo-server': file }),
+    });
+    const failed = results.find((r) => r.status === 'failed');
+    expect(failed?.title).toMatch(/^§5 keeps serving after a client resets/);
+    const raw = failed!.failureMessages[0];
+    expect(raw).toMatch(/^Error: (read|write) ECONNRESET\n/); // the bare error the student used to get
+    const shown = describeFailure(raw).join('\n');
+    expect(shown).toMatch(/^A socket had its connection reset \(ECONNRESET\) and had no `'error'` listener/);
+    expect(shown).toContain(
+      "Usual cause: a socket with no 'error' listener: a client that resets the connection",
+    );
+    expect(shown).toContain("add socket.on('error', …)");
+    expect(shown).toMatch(/\n\nError: (read|write) ECONNRESET$/); // then the error itself
+  }, 60_000);
+
+  it('adds nothing when the test itself reported the reset, or the error came from the student’s code', () => {
+    const reported = 'Expected the echo of `hi`, but the connection was reset: read ECONNRESET';
+    expect(describeFailure(reported)).toEqual([reported]);
+    const fromCode = `Error: read ECONNRESET\n    at Object.<anonymous> (${ROOT}/exercises/04-tcp/echo-client.ts:10:3)`;
+    expect(describeFailure(fromCode).join('\n')).not.toMatch(/no `'error'` listener/);
+    const pipe = 'Error: write EPIPE\n    at afterWriteDispatched (node:internal/stream_base_commons:161:15)';
+    expect(describeFailure(pipe)[0]).toMatch(/^A socket wrote after the other end closed \(EPIPE\)/);
+  });
+});
+
+describe('a test that timed out', () => {
+  it('is not failed again as a leak, while a test that only leaks still is', () => {
+    const tests = path.join(dir, 'timeouts');
+    fs.mkdirSync(tests);
+    fs.writeFileSync(
+      path.join(tests, 'timeout.test.ts'),
+      [
+        "import * as net from 'node:net';",
+        'async function openConnection() {',
+        '  const server = net.createServer(() => undefined);',
+        "  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));",
+        "  const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');",
+        "  await new Promise((r) => socket.once('connect', r));",
+        '}',
+        "it('waits for ever with a connection open', async () => {",
+        '  await openConnection();',
+        '  await new Promise(() => undefined);',
+        '}, 1000);',
+        "it('leaks a connection and returns', () => openConnection());",
+        "it('passes after them', () => undefined);",
+        '',
+      ].join('\n'),
+    );
+    // The kata's own setup (tests/helpers/setup.ts) around a test file outside the repo.
+    const config = projectConfig({
+      rootDir: tests,
+      roots: [tests],
+      setupFiles: [],
+      setupFilesAfterEnv: [path.join(ROOT, 'tests', 'helpers', 'setup.ts')],
+      testPathIgnorePatterns: [],
+      transform: {
+        '^.+\\.ts$': [require.resolve('ts-jest'), { tsconfig: path.join(ROOT, 'tsconfig.json') }],
+      },
+    });
+    const results = jestJson(['--config', JSON.stringify(config)]);
+    const byTitle = Object.fromEntries(results.map((r) => [r.title, r]));
+    const timedOut = byTitle['waits for ever with a connection open'];
+    expect(timedOut.status).toBe('failed');
+    expect(timedOut.failureMessages).toHaveLength(1);
+    expect(timedOut.failureMessages[0]).toMatch(/Exceeded timeout of 1000 ms for a test/);
+    expect(timedOut.failureMessages.join('\n')).not.toMatch(/Leak check failed/);
+    const leaky = byTitle['leaks a connection and returns'];
+    expect(leaky.status).toBe('failed');
+    expect(leaky.failureMessages.join('\n')).toMatch(
+      /Leak check failed\.\nLeft open after the test: a TCP server/,
+    );
+    // What the timed-out test left open was closed: it is not blamed on the next test.
+    expect(leaky.failureMessages.join('\n').match(/a TCP server/g)).toHaveLength(1);
+    expect(byTitle['passes after them'].status).toBe('passed');
+  }, 60_000);
+});
