@@ -314,6 +314,16 @@ describe('Mutex', () => {
           3000,
           'worker B to start waiting',
         );
+        // A worker can block only in Atomics.wait: one that never calls it is spinning, whatever
+        // CPU share a loaded machine leaves it to show.
+        await until(
+          s,
+          names,
+          () => Atomics.load(s.board, SLOT.waitEntries) >= 1,
+          2000,
+          'worker B, blocked in `acquire()` on a held lock, to sleep in Atomics.wait',
+          'It never called Atomics.wait: it is spinning (looking again and again). Sleep with Atomics.wait(cell, index, lockedValue).',
+        );
         // Measure worker B's CPU (its own thread on Linux, else the idle process) while it waits.
         const tid = Atomics.load(s.board, SLOT.tid) || undefined;
         await checkSleeps('worker B, blocked in `acquire()` on a held lock,', {

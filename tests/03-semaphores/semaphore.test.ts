@@ -607,6 +607,17 @@ describe('Semaphore', () => {
         () => picture(board, ['worker 1'], sem, 1),
       );
       await started(board, 1, [waiting]);
+      // A worker can block only in Atomics.wait: one that never calls it is spinning, whatever
+      // CPU share a loaded machine leaves it to show.
+      await until(
+        () => Atomics.load(board, SLOT.waitEntries) >= 1,
+        2000,
+        'worker 1, blocked in `acquire()` on a semaphore with no permit left, to sleep in Atomics.wait',
+        () =>
+          `It never called Atomics.wait: it is spinning (looking again and again). ${picture(board, ['worker 1'], sem, 1)} ` +
+          'Sleep with `Atomics.wait(view, index, 0)` while the count is 0.',
+        [waiting],
+      );
       await checkSleeps('worker 1, blocked in `acquire()` on a semaphore with no permit left,', {
         tid: Atomics.load(board, SLOT.tid) || undefined,
         hint: 'Is `acquire()` spinning in a loop? Sleep with `Atomics.wait(view, index, 0)` while the count is 0.',

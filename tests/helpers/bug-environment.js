@@ -2,9 +2,9 @@
 // contains none of the project's `@catches` substrings (globals.KATA_CATCHES) as skipped when
 // jest-circus registers it, so each fixture costs only the tests that must reject it. (Wrapping
 // the global `it` would miss tests that import `it` from '@jest/globals'.)
-const { TestEnvironment } = require('jest-environment-node');
+const KataEnvironment = require('./environment.js');
 
-class KnownBugEnvironment extends TestEnvironment {
+class KnownBugEnvironment extends KataEnvironment {
   /**
    * @param {import('@jest/environment').JestEnvironmentConfig} config
    * @param {import('@jest/environment').EnvironmentContext} context
@@ -19,6 +19,7 @@ class KnownBugEnvironment extends TestEnvironment {
 
   /** @param {import('@jest/types').Circus.Event} event @param {import('@jest/types').Circus.State} state */
   handleTestEvent(event, state) {
+    super.handleTestEvent(event, state);
     if (event.name === 'add_test') {
       const siblings = state.currentDescribeBlock.children;
       const test = siblings[siblings.length - 1];

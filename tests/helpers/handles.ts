@@ -156,19 +156,12 @@ export async function runCleanups(): Promise<void> {
 const tick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * True when the test now ending failed by jest's own timeout ("Exceeded timeout of N ms"). Read
- * from jest-circus's state (jest 29.7: a symbol on the test file's global, its errors as
- * [error, asyncError] pairs, the timeout's error a string); false when that cannot be read.
+ * True when the test now ending failed by jest's own timeout ("Exceeded timeout of N ms"), as
+ * tests/helpers/environment.js saw it through jest-circus's `handleTestEvent`; false under any
+ * other environment.
  */
 export function currentTestTimedOut(): boolean {
-  const g = globalThis as unknown as Record<symbol, unknown>;
-  const sym = Object.getOwnPropertySymbols(g).find((s) => s.description === 'JEST_STATE_SYMBOL');
-  const state = sym === undefined ? undefined : (g[sym] as { currentlyRunningTest?: { errors?: unknown[] } });
-  return (state?.currentlyRunningTest?.errors ?? []).some((entry) => {
-    const error = Array.isArray(entry) ? entry[0] : entry;
-    const message = typeof error === 'string' ? error : (error as Error | undefined)?.message;
-    return /^Exceeded timeout of /.test(String(message));
-  });
+  return (globalThis as Record<string, unknown>).__kataTestTimedOut === true;
 }
 
 /**

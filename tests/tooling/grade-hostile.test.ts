@@ -64,6 +64,14 @@ import os from 'node:os';`,
   },
   'exits-at-import': { base: SOLUTION, points: 0, code: 'process.exit(0);', error: /./ },
   'loops-at-import': { base: SOLUTION, points: 0, code: 'for (;;) {}', error: /timeout/ },
+  // The 13th of 16 tests is the first to read isAlive: the 12 before it count, the watchdog ends
+  // the run long before the time limit and names the test.
+  'loops-in-a-function': {
+    base: SOLUTION.replace(/(get isAlive\(\): boolean \{)/, '$1\n    for (;;) {}'),
+    points: (POINTS * 12) / 16,
+    code: '',
+    error: /^stalled: no progress for \d+ s in "Thread › §10 isAlive is false before start\(\)/,
+  },
   'syntax-error': { base: SOLUTION, points: 0, code: 'export const = ;', error: /did not load|crashed/ },
   'lacks-the-file': { base: '', points: 0, code: '', error: /exercises\/01-threads\/thread\.ts is missing/ },
   'honest-full': { base: SOLUTION, points: POINTS, code: '' },
@@ -89,6 +97,7 @@ let exitCode: number | null = null;
       else fs.rmSync(file);
       return repo;
     });
+    expect(HOSTILE['loops-in-a-function'].base).toMatch(/get isAlive\(\): boolean \{\n {4}for \(;;\) \{\}/);
     const out = path.join(tmp, 'saved.json');
     exitCode = await new Promise((resolve) => {
       const child = execFile(
@@ -101,7 +110,7 @@ let exitCode: number | null = null;
           '--jobs',
           '2',
           '--timeout',
-          '20',
+          '50',
           '--save',
           out,
         ],

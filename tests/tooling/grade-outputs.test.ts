@@ -33,6 +33,7 @@ function grade(args: string[]): Promise<{ code: number | null; stderr: string; s
 describe('grade outputs', () => {
   const shards: { code: number | null; stderr: string }[] = [];
   let mergeCode: number | null = null;
+  let mergeOut = '';
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-outputs-'));
@@ -51,19 +52,17 @@ describe('grade outputs', () => {
       )),
     );
     await grade([at('full'), ...common, '--gradescope', at('results.json')]);
-    mergeCode = (
-      await grade([
-        'merge',
-        at('s1.json'),
-        at('s2.json'),
-        '--csv',
-        at('c.csv'),
-        '--junit',
-        at('j.xml'),
-        '--html',
-        at('r.html'),
-      ])
-    ).code;
+    ({ code: mergeCode, stdout: mergeOut } = await grade([
+      'merge',
+      at('s1.json'),
+      at('s2.json'),
+      '--csv',
+      at('c.csv'),
+      '--junit',
+      at('j.xml'),
+      '--html',
+      at('r.html'),
+    ]));
   }, 300_000);
 
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -89,12 +88,33 @@ describe('grade outputs', () => {
     expect(rows.find((r) => r.startsWith(`${at('tampered')},`))).toContain(`tests/${ID}.test.ts`);
   });
 
+  it('the copy check flags the hand-in that is solutions/ in the merged summary, CSV and HTML', () => {
+    expect(mergeOut).toContain('Possible copies');
+    expect(mergeOut).toMatch(new RegExp(`${at('full')}  ${ID}: 9\\d % like solutions/`));
+    const rows = fs.readFileSync(at('c.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/,copies$/);
+    expect(rows.find((r) => r.startsWith(`${at('full')},`))).toMatch(
+      new RegExp(`,${ID}: 9\\d % like solutions/$`),
+    );
+    expect(rows.filter((r) => /like /.test(r))).toHaveLength(1);
+    expect(fs.readFileSync(at('r.html'), 'utf8')).toMatch(
+      /<span class="flag copy">similar: 01-threads\/thread: 9\d % like solutions\/<\/span>/,
+    );
+  });
+
   it('JUnit lists all 16 tests even for the exercise that did not load', () => {
     const xml = fs.readFileSync(at('j.xml'), 'utf8');
     const suite = xml.split('<testsuite ').find((s) => s.includes('lacks-file'))!;
     expect(suite).toMatch(/tests="16"/);
     expect(suite.match(/<testcase /g)).toHaveLength(16);
     expect(suite.match(/<error /g)).toHaveLength(16);
+  });
+
+  it('an untouched stub is not run: 0 points, and JUnit still lists each of its 16 tests, as failed', () => {
+    const xml = fs.readFileSync(at('j.xml'), 'utf8');
+    const suite = xml.split('<testsuite ').find((s) => s.includes(`${at('tampered')} ${ID}`))!;
+    expect(suite).toMatch(/tests="16" failures="16" errors="0" time="0.000"/);
+    expect(suite.match(/<failure message="untouched stub: not run/g)).toHaveLength(16);
   });
 
   it('the HTML report is self-contained, with both plots, every student and the flags', () => {

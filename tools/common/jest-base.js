@@ -1,6 +1,7 @@
 'use strict';
 // The jest configuration shared by jest.config.ts (students and the solutions run) and by
 // verify's known-bug run (one jest project a fixture, see tools/maintainer/verify.js).
+const crypto = require('node:crypto');
 const path = require('node:path');
 const { ROOT, targetName, targetModule, overrides } = require('./target.js');
 
@@ -17,16 +18,34 @@ function moduleNameMapper(target = targetName(), swapped = overrides()) {
   return mapper;
 }
 
+/**
+ * A jest project id of this checkout for `kind` (a tree, a fixture, the tooling). jest keys its
+ * caches by it (the file times that order the next run, file maps, transforms); its default
+ * comes from the config file's path, so the stubs' run and the solutions' run shared one record
+ * of file times: after the stubs (every file fast) the solutions ran one file after the other.
+ * @param {string} kind
+ */
+const projectId = (kind) => crypto.createHash('sha1').update(`${ROOT}\0${kind}`).digest('hex').slice(0, 32);
+
+/** jest's test order with a fix for its run-in-band guess (test-sequencer.js); a global option. */
+const TEST_SEQUENCER = path.join(__dirname, 'test-sequencer.js');
+
 /** One jest project; `extra` is merged over it. */
 function projectConfig(extra = {}) {
   return {
     rootDir: ROOT,
-    testEnvironment: 'node',
+    testEnvironment: path.join(ROOT, 'tests', 'helpers', 'environment.js'),
     roots: ['<rootDir>/tests'],
     testMatch: ['**/*.test.ts'],
     // ts-jest with tsconfig's isolatedModules: one file at a time (type errors are tsc's job in
-    // verify), and get-port's ESM JavaScript too (allowJs).
-    transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: path.join(ROOT, 'tsconfig.json') }] },
+    // verify), and get-port's ESM JavaScript too (allowJs); through ts-transform.js, which
+    // compiles a file once whatever the project (verify's fixture run has one project a fixture).
+    transform: {
+      '^.+\\.[tj]s$': [
+        path.join(__dirname, 'ts-transform.js'),
+        { tsconfig: path.join(ROOT, 'tsconfig.json') },
+      ],
+    },
     transformIgnorePatterns: ['/node_modules/(?!get-port/)'],
     moduleNameMapper: moduleNameMapper(),
     setupFiles: ['<rootDir>/tests/helpers/env-from-globals.js'],
@@ -40,10 +59,15 @@ function projectConfig(extra = {}) {
 /** The tests of the tools and CLIs (tests/tooling/): verify runs them against solutions/. */
 function toolingConfig() {
   return {
-    ...projectConfig({ roots: ['<rootDir>/tests/tooling'], testPathIgnorePatterns: [] }),
+    ...projectConfig({
+      id: projectId('tooling'),
+      roots: ['<rootDir>/tests/tooling'],
+      testPathIgnorePatterns: [],
+    }),
+    testSequencer: TEST_SEQUENCER,
     testTimeout: 60_000,
     maxWorkers: 2,
   };
 }
 
-module.exports = { projectConfig, moduleNameMapper, targetModule, toolingConfig };
+module.exports = { projectConfig, projectId, moduleNameMapper, targetModule, toolingConfig, TEST_SEQUENCER };

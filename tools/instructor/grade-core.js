@@ -9,6 +9,7 @@ const kata = require('../common/kata.js');
 const { run } = require('../common/run.js');
 const { runSandboxed } = require('./sandbox.js');
 const { readRecords } = require('./grade-reporter.js');
+const { DEFAULT_STALL_MS } = require('../common/watchdog.js');
 
 const ROOT = kata.ROOT;
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -194,6 +195,13 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
     const tests = canonical.map((name) => ({ name, status: 'not run', ms: null, message: error }));
     return { result: { ...base, error }, tests, ms: 0 };
   }
+  // verify's `stubs` step proves every test fails on the stub: an untouched stub scores 0 unrun.
+  const stub = normalized(path.join(ROOT, 'exercises', `${exercise.id}.ts`));
+  if (stub !== null && normalized(path.join(ws, 'exercises', `${exercise.id}.ts`))?.trim() === stub.trim()) {
+    const note = 'untouched stub: not run (every test fails on the stub)';
+    const tests = canonical.map((name) => ({ name, status: 'failed', ms: null, message: note }));
+    return { result: { ...base, note }, tests, ms: 0 };
+  }
   const runDir = path.join(dir, exercise.id.replace('/', '__'));
   const scratch = path.join(runDir, 'scratch');
   fs.mkdirSync(scratch, { recursive: true });
@@ -222,7 +230,22 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
       '--runTestsByPath',
       path.join(ws, 'tests', `${exercise.id}.test.ts`),
     ],
-    { cwd: ws, env: jestEnv({ KATA_TARGET: 'exercises' }), limitMs, scratch, secret },
+    {
+      cwd: ws,
+      env: jestEnv({ KATA_TARGET: 'exercises' }),
+      limitMs,
+      scratch,
+      secret,
+      // `npm test`'s watchdog: no result for twice jest's test timeout once the tests started.
+      stallMs: DEFAULT_STALL_MS,
+      progress: () => {
+        try {
+          return fs.statSync(out).size;
+        } catch {
+          return 0;
+        }
+      },
+    },
   );
   const records = readRecords(out, secret);
   fs.rmSync(runDir, { recursive: true, force: true });
@@ -235,7 +258,11 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
   const total = canonical.length;
   /** @type {string | undefined} */
   let error;
-  if (res.timedOut) error = `timeout (${limitMs / 1000} s)`;
+  if (res.stalled) {
+    const ended = new Set(records.filter((r) => r.type === 'test').map((r) => r.name));
+    const stuck = records.filter((r) => r.type === 'start' && !ended.has(r.name)).at(-1)?.name;
+    error = `stalled: no progress for ${Math.round(DEFAULT_STALL_MS / 1000)} s ${stuck ? `in "${stuck}"` : 'after its last test'} (an endless synchronous loop?)`;
+  } else if (res.timedOut) error = `timeout (${limitMs / 1000} s)`;
   else if (file?.error)
     error = `did not load: ${firstLine(file.error.replace(/^\s*Configuration error:\s*/i, ''))}`;
   else if (!file)

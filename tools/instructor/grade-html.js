@@ -2,7 +2,8 @@
 // @ts-check
 // `--html FILE`: a self-contained class report (no scripts, no external files): the pass rate of
 // each exercise and a histogram of the scores as inline SVG, then one row per student with
-// flags for tampered files, errors and hand-ins that could not be graded.
+// flags for tampered files, errors, hand-ins that could not be graded and possible copies.
+const { describeCopy } = require('./copies.js');
 
 /** @param {unknown} s */
 const esc = (s) =>
@@ -57,6 +58,7 @@ function htmlReport(reports, { sandboxed }) {
       ...r.exercises
         .filter((e) => e.error)
         .map((e) => `<span class="flag err">${esc(e.id)}: ${esc(e.error)}</span>`),
+      ...(r.copies ?? []).map((c) => `<span class="flag copy">similar: ${esc(describeCopy(c))}</span>`),
     ].filter(Boolean);
     const cells = ids.map((id) => {
       const e = r.exercises.find((x) => x.id === id);
@@ -68,7 +70,7 @@ function htmlReport(reports, { sandboxed }) {
 <html lang="en"><head><meta charset="utf-8"><title>Class report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;vertical-align:top}
 .num{text-align:right}.flag{display:inline-block;padding:1px 6px;border-radius:4px;margin:1px;font-size:12px}.err{background:#fee2e2}.tamper{background:#fef3c7}
-.warn{background:#fee2e2;padding:8px}</style></head><body>
+.copy{background:#e0e7ff}.warn{background:#fee2e2;padding:8px}</style></head><body>
 <h1>Class report</h1>
 ${sandboxed ? '' : '<p class="warn"><b>Graded without a sandbox</b>: student code ran with the grader\'s rights.</p>'}
 <p>${reports.length} hand-in(s), ${graded.length} graded. Mean score ${graded.length ? ((graded.reduce((s, r) => s + r.total / (r.max || 1), 0) / graded.length) * 100).toFixed(1) : 0} %.</p>

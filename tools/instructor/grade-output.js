@@ -9,11 +9,14 @@ const kata = require('../common/kata.js');
 const { firstLine } = require('./grade-core.js');
 
 /**
- * @typedef {{ id: string, points: number, max: number, passed: number, failed: number, error?: string }} ExerciseResult
+ * @typedef {{ id: string, points: number, max: number, passed: number, failed: number, error?: string, note?: string }} ExerciseResult
+ *   `error`: why the exercise did not run to its end; `note`: why it was not run (an untouched stub)
  * @typedef {{ name: string, status: string, ms: number | null, message?: string }} TestResult
- * @typedef {{ repo: string, total: number, max: number, exercises: ExerciseResult[], tampered: string[], problem?: string, commit?: string }} Report
- * @typedef {{ report: Report, graded: { tests: TestResult[], ms: number }[], ms: number }} Graded
+ * @typedef {{ repo: string, total: number, max: number, exercises: ExerciseResult[], tampered: string[], problem?: string, commit?: string, copies?: import('./copies.js').Copy[] }} Report
+ * @typedef {{ report: Report, graded: { tests: TestResult[], ms: number }[], ms: number, sources?: Record<string, string> }} Graded
+ *   `sources`: the hand-in's exercise files that differ from the stub (for the copy check, also after merge)
  */
+const { describeCopy } = require('./copies.js');
 
 /** @param {Graded} g */
 function table({ report, graded, ms }) {
@@ -23,7 +26,7 @@ function table({ report, graded, ms }) {
     `${e.passed}/${e.passed + e.failed}`,
     `${e.points.toFixed(2)} / ${e.max}`,
     `${((graded[i]?.ms ?? 0) / 1000).toFixed(1)} s`,
-    e.error ?? '',
+    e.error ?? e.note ?? '',
   ]);
   const head = ['Exercise', 'Tests', 'Points', 'Time', 'Note'];
   const foot = ['Total', '', `${report.total.toFixed(2)} / ${report.max}`, `${(ms / 1000).toFixed(1)} s`, ''];
@@ -45,11 +48,33 @@ function table({ report, graded, ms }) {
       ? '  Tampered: none'
       : `  Tampered (differs from this repo's copy; not used for grading):\n${report.tampered.map((f) => `    ${f}`).join('\n')}`,
   );
+  if (report.copies?.length)
+    out.push(
+      `  Similar (Dolos; look before you judge):\n${report.copies.map((c) => `    ${describeCopy(c)}`).join('\n')}`,
+    );
   return `${out.join('\n')}\n`;
 }
 
-/** @param {Report[]} reports */
-function summary(reports) {
+/**
+ * The copy check's flags, one line each: a pair of hand-ins once, the solution or a known bug per
+ * hand-in. @param {{ repo: string, copies?: import('./copies.js').Copy[] }[]} reports
+ * @param {number} [threshold]
+ */
+function copyList(reports, threshold = 0.9) {
+  const seen = new Set();
+  const lines = reports
+    .flatMap((r) => (r.copies ?? []).map((c) => ({ repo: r.repo, c })))
+    .filter(({ repo, c }) => {
+      const key = [c.exercise, ...[repo, c.with].sort()].join('\0');
+      return seen.has(key) ? false : (seen.add(key), true);
+    })
+    .map(({ repo, c }) => `  ${repo}  ${describeCopy(c)}`);
+  const head = `Possible copies (Dolos similarity ≥ ${Math.round(threshold * 100)} %; look before you judge)`;
+  return lines.length ? `${head}\n${lines.join('\n')}\n` : `${head}: none\n`;
+}
+
+/** @param {Report[]} reports @param {number} [threshold] the copy check's */
+function summary(reports, threshold) {
   const width = Math.max(...reports.map((r) => r.repo.length));
   const lines = reports.map(
     (r) =>
@@ -61,12 +86,13 @@ function summary(reports) {
             : ''
       }`,
   );
-  return `Summary\n${lines.join('\n')}\n`;
+  const flagged = reports.some((r) => r.copies?.length);
+  return `Summary\n${lines.join('\n')}\n${flagged ? `\n${copyList(reports, threshold)}` : ''}`;
 }
 
 /** @param {Report[]} reports @param {string[]} ids */
 function csv(reports, ids) {
-  const head = ['repo', 'total', 'max', ...ids, 'tampered', 'problem'];
+  const head = ['repo', 'total', 'max', ...ids, 'tampered', 'problem', 'copies'];
   const rows = reports.map((r) => [
     r.repo,
     r.total,
@@ -78,6 +104,7 @@ function csv(reports, ids) {
         .filter((e) => e.error)
         .map((e) => `${e.id}: ${e.error}`)
         .join('; '),
+    (r.copies ?? []).map(describeCopy).join('; '),
   ]);
   return stringify([head, ...rows]);
 }
@@ -168,4 +195,4 @@ function junit(results) {
   return `${toXml(root, { declaration: true, indent: '  ' })}\n`;
 }
 
-module.exports = { table, summary, csv, junit };
+module.exports = { table, summary, csv, junit, copyList };

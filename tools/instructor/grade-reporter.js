@@ -1,8 +1,9 @@
 'use strict';
 // @ts-check
-// A jest reporter for `npm run grade`: appends one JSON line per test as soon as it finishes
-// (so the tests that passed before a hang still count when the grader kills the run), then one
-// line per test file, to the file named in its options (`out`).
+// A jest reporter for `npm run grade`: appends one JSON line per test as it starts and as soon as
+// it finishes (so the tests that passed before a hang still count when the grader kills the run,
+// and the grader's watchdog sees progress and names a stalled test), then one line per test file,
+// to the file named in its options (`out`).
 //
 // Student code cannot forge these lines. The grader runs jest with a worker process even for one
 // file (`workerIdleMemoryLimit`), so student code never runs in the process of this reporter; it
@@ -45,6 +46,11 @@ class GradeReporter {
     const body = JSON.stringify(record);
     const mac = crypto.createHmac('sha256', this.key).update(body).digest('hex');
     fs.appendFileSync(this.file, `${JSON.stringify({ body, mac })}\n`);
+  }
+
+  /** The grader's watchdog names the test that was running when progress stopped. @param {unknown} _test @param {any} t */
+  onTestCaseStart(_test, t) {
+    this.write({ type: 'start', name: [...(t.ancestorTitles ?? []), t.title].join(' › ') });
   }
 
   /** @param {unknown} _test @param {any} t */

@@ -18,7 +18,10 @@
 //   --at COMMIT|DATE        grade the commit, or the last commit before the date (deadline.js)
 //   --html FILE             a self-contained class report with plots (grade-html.js)
 //   --gradescope FILE       Gradescope results.json for one hand-in (gradescope.js)
+//   --copy-threshold X      flag pairs of hand-ins (and a hand-in and the solution or a known
+//                           bug) whose exercise file Dolos scores ≥ X (default 0.9; copies.js)
 //   --timeout SECONDS, --exercise ID…, --keep
+//   copies REPO…            only the copy check (seconds, no grading): the flags, one per line
 //   merge FILE…             combine saved results (shards, re-grades: the latest per repo and
 //                           exercise wins) and write --csv/--junit/the summary
 const fs = require('node:fs');
@@ -32,11 +35,14 @@ const { sandboxed } = require('./sandbox.js');
 const { exportAt } = require('./deadline.js');
 const { gradescope } = require('./gradescope.js');
 const { htmlReport } = require('./grade-html.js');
+const { findCopies, sourcesOf, DEFAULT_THRESHOLD } = require('./copies.js');
 
 const USAGE = `usage: npm run grade -- <student-repo>… [--json | --csv FILE | --junit FILE | --save FILE]
                      [--html FILE] [--gradescope FILE] [--at COMMIT|DATE]
                      [--jobs N] [--shard I/N] [--timeout SECONDS] [--exercise ID]… [--keep]
-       npm run grade -- merge <saved.json>… [--csv FILE] [--junit FILE] [--html FILE]`;
+                     [--copy-threshold X]
+       npm run grade -- merge <saved.json>… [--csv FILE] [--junit FILE] [--html FILE]
+       npm run grade -- copies <student-repo>… [--copy-threshold X]`;
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 /** @param {string} message @returns {never} */
@@ -103,7 +109,7 @@ async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical, at })
       s.ms += g.ms;
       const r = g.result;
       log(
-        `grade: ${s.arg} ${e.id}: ${r.passed}/${r.passed + r.failed} tests, ${r.points}/${r.max} points${r.error ? ` (${r.error})` : ''} in ${(g.ms / 1000).toFixed(1)} s`,
+        `grade: ${s.arg} ${e.id}: ${r.passed}/${r.passed + r.failed} tests, ${r.points}/${r.max} points${r.error || r.note ? ` (${r.error ?? r.note})` : ''} in ${(g.ms / 1000).toFixed(1)} s`,
       );
     }
   };
@@ -140,7 +146,17 @@ async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical, at })
     };
     if (s.problem) report.problem = s.problem;
     if (s.commit) report.commit = s.commit;
-    return { report, graded: graded.map((g) => ({ tests: g.tests, ms: g.ms })), ms: s.ms };
+    return {
+      report,
+      graded: graded.map((g) => ({ tests: g.tests, ms: g.ms })),
+      ms: s.ms,
+      sources: s.problem
+        ? {}
+        : sourcesOf(
+            s.repo,
+            exercises.map((e) => e.id),
+          ),
+    };
   });
 }
 
@@ -177,9 +193,37 @@ function merge(files) {
       old.report.total = core.round2(old.report.exercises.reduce((s, e) => s + e.points, 0));
       old.report.max = core.round2(old.report.exercises.reduce((s, e) => s + e.max, 0));
       old.report.tampered = g.report.tampered;
+      old.sources = { ...old.sources, ...g.sources };
     }
   }
   return { results: [...byRepo.values()], sandboxed: boxed };
+}
+
+/**
+ * `copies REPO…`: the copy check alone, its flags on stdout (exit 1 if a hand-in is not a kata repo).
+ * @param {string[]} repos @param {{ id: string }[]} exercises @param {number} threshold
+ */
+async function copiesOnly(repos, exercises, threshold) {
+  if (repos.length === 0) fail('copies: name the student repositories to compare.');
+  const ids = exercises.map((e) => e.id);
+  const ok = repos.filter((repo) => {
+    const problem = problemOf(path.resolve(repo));
+    if (problem) log(`grade: ${repo}: ${problem}`);
+    return !problem;
+  });
+  const { copies, skipped } = await findCopies(
+    ok.map((repo) => ({ repo, sources: sourcesOf(path.resolve(repo), ids) })),
+    ids,
+    { threshold },
+  );
+  if (skipped) fail(`copy check: ${skipped}`);
+  process.stdout.write(
+    out.copyList(
+      [...copies].map(([repo, list]) => ({ repo, copies: list })),
+      threshold,
+    ),
+  );
+  if (ok.length < repos.length) process.exitCode = 1;
 }
 
 async function main() {
@@ -201,6 +245,7 @@ async function main() {
         html: { type: 'string' },
         exercise: { type: 'string', multiple: true },
         keep: { type: 'boolean' },
+        'copy-threshold': { type: 'string', default: String(DEFAULT_THRESHOLD) },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -209,12 +254,15 @@ async function main() {
   }
   const { values: flags, positionals } = parsed;
   if (flags.help) return void process.stdout.write(`${USAGE}\n`);
+  const threshold = Number(flags['copy-threshold']);
+  if (!(threshold > 0 && threshold <= 1)) fail('--copy-threshold must be a similarity in (0, 1], e.g. 0.9.');
   const all = kata.loadKata().exercises;
 
   /** @type {Graded[]} */
   let results;
   /** @type {boolean | undefined} */
   let savedSandboxed;
+  if (positionals[0] === 'copies') return copiesOnly(positionals.slice(1), all, threshold);
   if (positionals[0] === 'merge') {
     if (positionals.length < 2) fail('merge: name the saved results (--save FILE) to merge.');
     ({ results, sandboxed: savedSandboxed } = merge(positionals.slice(1)));
@@ -270,6 +318,14 @@ async function main() {
     });
   }
 
+  const ids = [...new Set(results.flatMap((r) => r.report.exercises.map((e) => e.id)))];
+  const { copies, skipped } = await findCopies(
+    results.filter((r) => !r.report.problem).map((r) => ({ repo: r.report.repo, sources: r.sources ?? {} })),
+    ids,
+    { threshold },
+  );
+  if (skipped) log(`grade: copy check skipped: ${skipped}`);
+  for (const r of results) if (!r.report.problem) r.report.copies = copies.get(r.report.repo) ?? [];
   const reports = results.map((r) => r.report);
   if (flags.json)
     process.stdout.write(`${JSON.stringify({ sandboxed: sandboxed(), ...reports[0] }, null, 2)}\n`);
@@ -280,9 +336,8 @@ async function main() {
         : 'WARNING: graded WITHOUT a sandbox (no bwrap): student code ran with your rights.\n\n',
     );
     for (const r of results) process.stdout.write(`${out.table(r)}\n`);
-    if (results.length > 1) process.stdout.write(out.summary(reports));
+    if (results.length > 1) process.stdout.write(out.summary(reports, threshold));
   }
-  const ids = [...new Set(reports.flatMap((r) => r.exercises.map((e) => e.id)))];
   if (flags.csv) fs.writeFileSync(flags.csv, out.csv(reports, ids));
   if (flags.junit) fs.writeFileSync(flags.junit, out.junit(results));
   if (flags.save) fs.writeFileSync(flags.save, JSON.stringify({ sandboxed: sandboxed(), results }));

@@ -38,11 +38,15 @@ function sandboxed() {
  * it started when it ends or after `limitMs`. `secret` is written to the child's fd 3 and the pipe
  * closed: only the process that reads it first (jest's parent, before it starts any worker) has it.
  * Output is dropped but for the last few KB of stderr (a student's code may print without end).
+ * The watchdog: with `progress` (a number that grows while the run gets on, e.g. the size of its
+ * results file), a run whose progress started and then stood still for `stallMs` is killed as
+ * `stalled` (a synchronous endless loop blocks jest's own timers, so no test timeout can fire).
  * @param {string[]} args
- * @param {{ cwd: string, env: NodeJS.ProcessEnv, limitMs: number, scratch: string, secret: string }} opts
- * @returns {Promise<{ code: number | null, signal: string | null, timedOut: boolean, stderr: string, ms: number }>}
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, limitMs: number, scratch: string, secret: string,
+ *   stallMs?: number, progress?: () => number }} opts
+ * @returns {Promise<{ code: number | null, signal: string | null, timedOut: boolean, stalled: boolean, stderr: string, ms: number }>}
  */
-function runSandboxed(args, { cwd, env, limitMs, scratch, secret }) {
+function runSandboxed(args, { cwd, env, limitMs, scratch, secret, stallMs = Infinity, progress }) {
   const started = Date.now();
   const box = bwrap();
   const [cmd, argv] = box
@@ -89,15 +93,30 @@ function runSandboxed(args, { cwd, env, limitMs, scratch, secret }) {
       stderr = (stderr + d).slice(-4000);
     });
     let timedOut = false;
+    let stalled = false;
     const timer = setTimeout(() => {
-      timedOut = true;
+      timedOut = !stalled;
       void killTree(child.pid);
     }, limitMs);
+    let seen = 0;
+    let since = Date.now();
+    const watch = progress
+      ? setInterval(() => {
+          const now = Date.now();
+          const p = progress();
+          if (p !== seen) [seen, since] = [p, now];
+          else if (p > 0 && now - since > stallMs && !timedOut && !stalled) {
+            stalled = true;
+            void killTree(child.pid);
+          }
+        }, 250)
+      : undefined;
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(watch);
       // Whatever it left behind goes too (without bwrap: a detached child of a test).
       void killTree(child.pid).then(() =>
-        resolve({ code, signal, timedOut, stderr, ms: Date.now() - started }),
+        resolve({ code, signal, timedOut, stalled, stderr, ms: Date.now() - started }),
       );
     });
   });

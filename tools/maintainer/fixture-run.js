@@ -6,9 +6,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { run } = require('../common/run.js');
 const { ROOT } = require('../common/target.js');
-const { projectConfig, moduleNameMapper } = require('../common/jest-base.js');
+const { projectConfig, projectId, moduleNameMapper } = require('../common/jest-base.js');
 const { JEST, RUN_LIMIT_MS } = require('./jest-run.js');
 const { loadCheckScript } = require('./fixtures.js');
+
+const FIXTURE_MS = 1000; // added to the run's limit for each fixture
 
 /**
  * @param {string} tmpDir
@@ -18,9 +20,38 @@ const { loadCheckScript } = require('./fixtures.js');
  */
 async function runFixtures(tmpDir, list, jobs) {
   const out = path.join(tmpDir, 'fixtures.jsonl');
+  const configFile = fixtureConfig(tmpDir, list, jobs, out);
+  // The run's limit grows with its size: all 165 fixtures ran past 240 s twice on a machine at
+  // load 15-47 (every fixture then failed as "a hang"), while each third of them passed alone.
+  const limitMs = RUN_LIMIT_MS + list.length * FIXTURE_MS;
+  const res = await run(process.execPath, [JEST, '--config', configFile], {
+    env: { CI: 'true', KATA_TARGET: 'solutions' },
+    timeoutMs: limitMs,
+    quiet: true,
+  });
+  const results = fs.existsSync(out)
+    ? fs
+        .readFileSync(out, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+  return { res: { ...res, limitMs }, results };
+}
+
+/**
+ * Writes the fixture run's jest config (one project a fixture) to `tmpDir`; returns its path.
+ * @param {string} tmpDir @param {import('./fixtures.js').Fixture[]} list @param {number} jobs
+ * @param {string} out the project reporter's output file
+ */
+function fixtureConfig(tmpDir, list, jobs, out) {
   const projects = list.map((f) => {
     const swapped = { [f.id]: path.relative(ROOT, f.file) };
     return projectConfig({
+      // A stable id (jest derives one from the config file's path, a new temporary file each
+      // run): jest's caches of this project (its file map, its transform results) are found
+      // again on the next run instead of being rebuilt and left behind in the cache folder.
+      id: projectId(`fixture ${f.name}`),
       displayName: f.name,
       testMatch: [path.join(ROOT, 'tests', `${f.id}.test.ts`)],
       moduleNameMapper: moduleNameMapper('solutions', swapped),
@@ -39,19 +70,7 @@ async function runFixtures(tmpDir, list, jobs) {
   };
   const configFile = path.join(tmpDir, 'fixtures.config.json');
   fs.writeFileSync(configFile, JSON.stringify(config));
-  const res = await run(process.execPath, [JEST, '--config', configFile], {
-    env: { CI: 'true', KATA_TARGET: 'solutions' },
-    timeoutMs: RUN_LIMIT_MS,
-    quiet: true,
-  });
-  const results = fs.existsSync(out)
-    ? fs
-        .readFileSync(out, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
-  return { res, results };
+  return configFile;
 }
 
 /**
@@ -86,4 +105,4 @@ async function loadErrors(files) {
   return broken;
 }
 
-module.exports = { runFixtures, loadErrors };
+module.exports = { runFixtures, fixtureConfig, loadErrors };

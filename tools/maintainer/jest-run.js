@@ -12,7 +12,8 @@ const RUN_LIMIT_MS = 240_000; // a whole jest run; a hang is killed and reported
 /**
  * @typedef {{ file: string, fullName: string, title: string, status: string,
  *   failureMessages?: string[], suiteError?: boolean }} TestRow
- * @typedef {{ code: number | null, timedOut: boolean, stdout: string, stderr: string, ms: number }} RunResult
+ * @typedef {{ code: number | null, timedOut: boolean, stdout: string, stderr: string, ms: number,
+ *   limitMs?: number }} RunResult
  */
 
 /**
@@ -77,7 +78,7 @@ const firstLine = (msg) => (msg ?? '').split('\n').find((l) => l.trim()) ?? '';
  */
 const hangNote = (res) =>
   res.timedOut
-    ? `the run did not finish within ${RUN_LIMIT_MS / 1000} s and was killed (a hang, or a leak that kept it alive)`
+    ? `the run did not finish within ${(res.limitMs ?? RUN_LIMIT_MS) / 1000} s and was killed (a hang, or a leak that kept it alive)`
     : /did not exit|failed to exit gracefully|open handle/i.test(res.stderr)
       ? `jest reported: ${firstLine(res.stderr.match(/.*(did not exit|failed to exit gracefully|open handle).*/i)?.[0])}`
       : '';
