@@ -2,7 +2,7 @@
 // @ts-check
 // `node tools/instructor/sample-class.js <dir> [N]`: writes N (default 30) made-up hand-ins, the
 // same every time, to measure and check the grader at class scale (README, "Scale"). Hand-in k
-// (from 0) has done the first k mod 15 of the 14 exercises, in kata order, each as the solution,
+// (from 0) has done the first k mod (n + 1) of the n exercises, in kata order, each as the solution,
 // a known good or a known bug (applied to the solution), in turn; the rest are untouched stubs.
 // The last hand-in has every exercise solved but an endless loop in Thread's `isAlive`.
 const fs = require('node:fs');
