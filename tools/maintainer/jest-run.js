@@ -69,8 +69,12 @@ function testRows(report) {
   return out;
 }
 
-/** @param {string | undefined} msg */
-const firstLine = (msg) => (msg ?? '').split('\n').find((l) => l.trim()) ?? '';
+/**
+ * The first line that says something: not jest's "● Test suite failed to run" heading, whose
+ * cause is on the lines below it.
+ * @param {string | undefined} msg
+ */
+const firstLine = (msg) => (msg ?? '').split('\n').find((l) => l.trim() && !/^\s*●/.test(l))?.trim() ?? '';
 
 /**
  * Why a run is suspect: killed at its limit, or jest's own "did not exit" notes ('' when neither).
