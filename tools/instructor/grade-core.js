@@ -202,6 +202,29 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
     const tests = canonical.map((name) => ({ name, status: 'failed', ms: null, message: note }));
     return { result: { ...base, note }, tests, ms: 0 };
   }
+  const first = await runExercise(exercise, { ws, dir, canonical, limitMs }, base);
+  if (!first.nodeCrashed) return first;
+  // Node itself crashed (a signal such as SIGSEGV, no record of the file): not a verdict on the
+  // student's code, so it gets one more run; the note says so, and a second crash stands.
+  const second = await runExercise(exercise, { ws, dir, canonical, limitMs }, base);
+  const note = `run twice: the first run's Node crashed (${first.result.error})`;
+  return { ...second, result: { ...second.result, note }, ms: first.ms + second.ms };
+}
+
+/** Signals by which Node itself dies (exit codes 128 + n when a sandbox passes them on). */
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGABRT']);
+const CRASH_CODES = new Set([139, 135, 132, 134]);
+/** jest's word for a worker process that died that way. */
+const NODE_CRASH =
+  /jest worker process \(pid=\d+\) was terminated by another process: signal=SIG(SEGV|BUS|ILL|ABRT)/;
+
+/**
+ * One sandboxed jest run of one exercise's tests.
+ * @param {{ id: string, points: number }} exercise
+ * @param {{ ws: string, dir: string, canonical: string[], limitMs: number }} where
+ * @param {any} base
+ */
+async function runExercise(exercise, { ws, dir, canonical, limitMs }, base) {
   const runDir = path.join(dir, exercise.id.replace('/', '__'));
   const scratch = path.join(runDir, 'scratch');
   fs.mkdirSync(scratch, { recursive: true });
@@ -279,7 +302,12 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
   const tests = canonical.map(
     (name) => byName.get(name) ?? { name, status: 'not run', ms: null, message: error ?? 'did not run' },
   );
-  return { result: error ? { ...result, error } : result, tests, ms: res.ms };
+  const nodeCrashed =
+    !res.stalled &&
+    !res.timedOut &&
+    (NODE_CRASH.test(file?.error ?? '') ||
+      (!file && (CRASH_SIGNALS.has(String(res.signal)) || CRASH_CODES.has(Number(res.code)))));
+  return { result: error ? { ...result, error } : result, tests, ms: res.ms, nodeCrashed };
 }
 
 module.exports = { ROOT, canonicalTests, makeWorkspace, gradeExercise, tamperedFiles, firstLine, round2 };

@@ -74,7 +74,11 @@ function testRows(report) {
  * cause is on the lines below it.
  * @param {string | undefined} msg
  */
-const firstLine = (msg) => (msg ?? '').split('\n').find((l) => l.trim() && !/^\s*●/.test(l))?.trim() ?? '';
+const firstLine = (msg) =>
+  (msg ?? '')
+    .split('\n')
+    .find((l) => l.trim() && !/^\s*●/.test(l))
+    ?.trim() ?? '';
 
 /**
  * Why a run is suspect: killed at its limit, or jest's own "did not exit" notes ('' when neither).
