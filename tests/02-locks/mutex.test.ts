@@ -7,6 +7,7 @@ import { onCleanup } from '../helpers/handles';
 import { checkSleeps } from '../helpers/cpu';
 import { describeWaits, listOf, readThreads, waitShowing } from '../helpers/wait-for';
 import { BOARD_BYTES, LOCK_NAMES, SLOT } from '../fixtures/mutex-tasks';
+import { returned, type Outcome } from '../fixtures/observe';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'mutex-tasks.ts');
 // A blocked acquire() that sleeps calls Atomics.wait once (twice if the lock changed just before
@@ -78,18 +79,14 @@ async function startHolder(
 
 describe('Mutex', () => {
   describe('on one thread', () => {
-    let obs: Record<string, { ok: true; value: unknown } | { ok: false; name: string; message: string }>;
+    let obs: Record<string, Outcome>;
     beforeAll(async () => {
       obs = await runInWorker(TASKS, 'basics', [], {
         what: 'The single-thread Mutex checks',
         timeoutMs: 8000,
       });
     });
-    function value(name: string, call: string): unknown {
-      const o = obs[name];
-      if (!o.ok) throw new Error(`${call} threw ${o.name}: ${o.message}`);
-      return o.value;
-    }
+    const value = (name: string, call: string) => returned(obs, name, call);
     function error(name: string, call: string, want: string): { name: string; message: string } {
       const o = obs[name];
       check(!o.ok, `Expected ${call} to throw ${want}, but it returned ${show(o.ok && o.value)}.`);

@@ -8,7 +8,7 @@ import { runAllInWorkers, runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { describeWaits, ThreadState } from '../helpers/wait-for';
 import { BOARD_BYTES, PHASE, SLOT } from '../fixtures/barrier-tasks';
-import type { Outcome } from '../fixtures/observe';
+import { returned, type Outcome } from '../fixtures/observe';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'barrier-tasks.ts');
 const OFFSET = 16; // the barrier lives at offset 16 of a 48-byte buffer: §4 says any offset works
@@ -46,11 +46,7 @@ describe('Barrier', () => {
         timeoutMs: 12_000,
       });
     }, 20_000);
-    function value(name: string, call: string): unknown {
-      const o = obs[name];
-      if (!o.ok) throw new Error(`${call} threw ${o.name}: ${o.message}`);
-      return o.value;
-    }
+    const value = (name: string, call: string) => returned(obs, name, call);
 
     it('§1 refuses a bad n with a RangeError stating 65535, a buffer that is not shared with a TypeError naming `buffer`, a bad byteOffset with RangeError', () => {
       const n = value('badN', '`new Barrier(n)` with a bad n');

@@ -7,7 +7,7 @@ import { runAllInWorkers, runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { describeWaits, ThreadState } from '../helpers/wait-for';
 import { BOARD_BYTES, SLOT, STATE } from '../fixtures/rw-lock-tasks';
-import type { Outcome } from '../fixtures/observe';
+import { returned, type Outcome } from '../fixtures/observe';
 
 const TASKS = path.join(__dirname, '..', 'fixtures', 'rw-lock-tasks.ts');
 const OFFSET = 16;
@@ -76,11 +76,7 @@ describe('RWLock', () => {
         timeoutMs: 12_000,
       });
     }, 20_000);
-    function value(name: string, call: string): unknown {
-      const o = obs[name];
-      if (!o.ok) throw new Error(`${call} threw ${o.name}: ${o.message}`);
-      return o.value;
-    }
+    const value = (name: string, call: string) => returned(obs, name, call);
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
     it('§1 refuses a buffer that is not shared with a TypeError naming `buffer` and a bad byteOffset with RangeError', () => {

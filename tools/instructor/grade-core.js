@@ -286,6 +286,7 @@ async function runExercise(exercise, { ws, dir, canonical, limitMs }, base) {
     const stuck = records.filter((r) => r.type === 'start' && !ended.has(r.name)).at(-1)?.name;
     error = `stalled: no progress for ${Math.round(DEFAULT_STALL_MS / 1000)} s ${stuck ? `in "${stuck}"` : 'after its last test'} (an endless synchronous loop?)`;
   } else if (res.timedOut) error = `timeout (${limitMs / 1000} s)`;
+  else if (NODE_CRASH.test(file?.error ?? '')) error = `crashed: ${firstLine(file.error)}`;
   else if (file?.error)
     error = `did not load: ${firstLine(file.error.replace(/^\s*Configuration error:\s*/i, ''))}`;
   else if (!file)
