@@ -253,8 +253,9 @@ describe('npm run watch', () => {
         const file = path.join(dir, 'async-mutex.ts');
         fs.writeFileSync(file, looping);
         const w = new Watch(['async-mutex'], {
-          // 10 s: loading the test file with a swapped module compiles it cold (seconds under load).
-          env: { KATA_STALL_MS: '10000', KATA_OVERRIDE: JSON.stringify({ '02-locks/async-mutex': file }) },
+          // 5 s: loading the test file with the swapped module, compiled cold, must fit in it (0.5 s
+          // quiet, 1.4 s at load 6.6 on 2 cores, jest's cache off), or the run stops while loading.
+          env: { KATA_STALL_MS: '5000', KATA_OVERRIDE: JSON.stringify({ '02-locks/async-mutex': file }) },
         });
         await w.waitFor(
           /Stopped: exercises\/02-locks\/async-mutex\.ts made no progress for \d+ s, in the test:\n {4}\S/,
