@@ -55,30 +55,36 @@ describe('wait-for pictures', () => {
     // The same path as a Mutex test's timeout: runInWorker's `state` reads the board the
     // fixture's threadRecorder writes. The fixture's gates hold both workers at the dangerous
     // point (each holds its first lock before either takes its second), so it deadlocks every time.
+    // Worker 1 starts first and holds lock B before worker 0 starts: worker 0's time limit then
+    // covers only its own start to its first lock (0.2-1.2 s at load 6-7 on 2 cores), not both
+    // starts (8 s of room when they started together).
     const locks = new SharedArrayBuffer(8);
     const boardBuffer = new SharedArrayBuffer(BOARD_BYTES);
     const board = new Int32Array(boardBuffer);
     const names = ['worker 0', 'worker 1'];
     const stop = new AbortController();
     const picture = () => describeWaits(readThreads(board, SLOT.threads, names, CROSS_LOCK_NAMES));
-    const runs = [0, 1].map((id) =>
+    const TIMEOUT_MS = 4000;
+    const start = (id: number, timeoutMs: number) =>
       runInWorker(MUTEX_TASKS, 'crossLocks', [locks, boardBuffer, id], {
         what: `${names[id]} (lock ${'AB'[id]}, then lock ${'BA'[id]})`,
-        timeoutMs: id === 0 ? 8000 : 30_000, // 8 s: room for both to start on a loaded machine
+        timeoutMs,
         signal: stop.signal,
         state: picture,
       }).then(
         () => new Error(`${names[id]} took both locks: the gates did not hold it`),
         (e: Error) => e,
-      ),
-    );
+      );
+    const runs = [start(1, 30_000)];
     try {
-      const error = await runs[0];
+      await waitUntil(() => Atomics.load(board, SLOT.gate + 1) === 1, 20_000, 'worker 1 to hold lock B');
+      runs.push(start(0, TIMEOUT_MS));
+      const error = await runs[1];
       const want =
         'Who waits for whom: worker 0 holds lock A and waits for lock B; ' +
         'worker 1 holds lock B and waits for lock A: a cycle, so nobody can go on.';
       check(
-        error.name === 'WorkerTimeout' || /did not finish within 8000 ms/.test(error.message),
+        error.name === 'WorkerTimeout' || error.message.includes(`did not finish within ${TIMEOUT_MS} ms`),
         `Expected worker 0 to time out (deadlocked), got ${error.name}: ${error.message}`,
       );
       check(
