@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sandboxed } from '../../tools/instructor/sandbox.js';
+import { check } from '../helpers/assert';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ID = '01-threads/thread';
@@ -88,7 +89,10 @@ import os from 'node:os';`,
 };
 
 type Saved = {
-  results: { report: { repo: string; total: number; exercises: { error?: string }[]; tampered: string[] } }[];
+  results: {
+    report: { repo: string; total: number; exercises: { error?: string }[]; tampered: string[] };
+    ms: number;
+  }[];
 };
 
 let tmp = '';
@@ -147,8 +151,15 @@ let exitCode: number | null = null;
 
   for (const [name, h] of Object.entries(HOSTILE)) {
     it(`${name}: scores exactly ${h.points}/${POINTS}`, () => {
-      const r = saved.results.find((x) => path.basename(x.report.repo) === name)!.report;
-      expect(r.total).toBe(h.points);
+      const graded = saved.results.find((x) => path.basename(x.report.repo) === name)!;
+      const r = graded.report;
+      // An honest hand-in that lost points to a limit is the limits' fault (a loaded machine),
+      // not the grader's: say which limit, and how long the grade took.
+      check(
+        r.total === h.points,
+        `Expected ${name} to score ${h.points}/${POINTS}, got ${r.total} (${r.exercises[0].error ?? 'no error'}; ` +
+          `graded in ${(graded.ms / 1000).toFixed(1)} s, limits --timeout ${TIMEOUT_S} s, KATA_STALL_MS ${STALL_MS}).`,
+      );
       expect(r.tampered).toEqual([]);
       if (h.error) expect(r.exercises[0].error ?? '').toMatch(h.error);
     });
