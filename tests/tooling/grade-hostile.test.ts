@@ -14,12 +14,12 @@ const ID = '01-threads/thread';
 // Without a working bwrap the hostile code would really delete our tests/: skip (the grader says so).
 const SANDBOX = sandboxed();
 // The grader's two limits, short: what is asserted (which limit ends a hand-in, the score it
-// leaves) does not depend on their length, and the wait for them is most of this file's time.
-// Each is still many times an honest run: a whole honest grade (a cold jest process) takes 2-4 s
-// at load 6 on 2 cores, the longest of Thread's tests 0.2 s, so the honest hand-ins below prove
-// no honest run comes near either. TIMEOUT_S: `--timeout`, what alone ends `loops-at-import` (the
-// watchdog starts only once a result is written); STALL_MS: KATA_STALL_MS, the watchdog's
-// threshold, what ends `loops-in-a-function`.
+// leaves) does not depend on their length, and the wait for them was most of this file's time.
+// TIMEOUT_S (`--timeout`) alone ends `loops-at-import` (the watchdog starts only once a result is
+// written); STALL_MS (KATA_STALL_MS, the watchdog's threshold) ends `loops-in-a-function`. Both
+// are still several times an honest run: a whole honest grade (a cold jest process) took 1.7-5.6 s
+// at load 4-6 on 2 cores beside the looping hand-in, and stayed under 20 s at load 22; the longest
+// of Thread's tests takes 0.2 s. The honest hand-ins below fail if a limit ever cut one short.
 const TIMEOUT_S = 20;
 const STALL_MS = 5000;
 const marker = `${process.pid}${Date.now() % 1000}`;
