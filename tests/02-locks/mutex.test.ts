@@ -1,7 +1,7 @@
 // Mutex: Python's threading.Lock for worker threads. All student code runs in worker threads
 // (tests/fixtures/mutex-tasks.ts): a lock that blocks for ever must fail a test, not hang jest.
 import * as path from 'node:path';
-import { check, checkBadArgument, show, waitUntil } from '../helpers/assert';
+import { check, checkBadArgument, raceWith, show, waitUntil } from '../helpers/assert';
 import { runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { checkSleeps } from '../helpers/cpu';
@@ -40,8 +40,16 @@ function picture(board: Int32Array, names: string[]): string {
 }
 
 /** waitUntil, whose timeout also says who holds the lock and who waits for it (picture()). */
-function until(s: Setup, names: string[], condition: () => boolean, ms: number, what: string, hint = '') {
-  return waitShowing(condition, ms, what, () => picture(s.board, names), hint);
+function until(
+  s: Setup,
+  names: string[],
+  condition: () => boolean,
+  ms: number,
+  what: string,
+  hint = '',
+  signal?: AbortSignal,
+) {
+  return waitShowing(condition, ms, what, () => picture(s.board, names), hint, signal);
 }
 
 function raise(board: Int32Array, slot: number) {
@@ -61,19 +69,23 @@ async function startHolder(
     state: () => picture(s.board, names),
   });
   done.catch(() => undefined); // awaited later; a rejection here must not go unhandled
-  await Promise.race([
-    until(
-      s,
-      names,
-      () => Atomics.load(s.board, SLOT.held) === 1,
-      3000,
-      'a worker to take a free lock with `acquire()`',
-      'Does `acquire()` return true at once when the lock is free?',
-    ),
-    done.then(() => {
-      throw new Error('The holder worker finished before it reported holding the lock.');
-    }),
-  ]);
+  await raceWith(
+    (signal) =>
+      until(
+        s,
+        names,
+        () => Atomics.load(s.board, SLOT.held) === 1,
+        3000,
+        'a worker to take a free lock with `acquire()`',
+        'Does `acquire()` return true at once when the lock is free?',
+        signal,
+      ),
+    [
+      done.then(() => {
+        throw new Error('The holder worker finished before it reported holding the lock.');
+      }),
+    ],
+  );
   return { done };
 }
 

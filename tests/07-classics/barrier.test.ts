@@ -3,7 +3,7 @@
 // that never opens fails with the picture of who waits where, not with "timed out". A worker's
 // time limit (12 s) covers the start-up of the workers it waits for on a loaded machine.
 import * as path from 'node:path';
-import { check, show, waitUntil } from '../helpers/assert';
+import { check, raceWith, show, waitUntil } from '../helpers/assert';
 import { runAllInWorkers, runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { describeWaits, ThreadState } from '../helpers/wait-for';
@@ -161,20 +161,23 @@ describe('Barrier', () => {
       early.forEach((p) => p.catch(() => undefined));
       const late = run(2, undefined, true);
       late.catch(() => undefined);
-      await Promise.race([
-        waitUntil(
-          () => [0, 1].every((id) => Atomics.load(s.board, SLOT.phase + id) !== PHASE.notStarted),
-          10_000,
-          'workers 0 and 1 to call `wait()` on a barrier of 3',
-        ),
-        ...early.map((p) =>
+      await raceWith(
+        (signal) =>
+          waitUntil(
+            () => [0, 1].every((id) => Atomics.load(s.board, SLOT.phase + id) !== PHASE.notStarted),
+            10_000,
+            'workers 0 and 1 to call `wait()` on a barrier of 3',
+            '',
+            signal,
+          ),
+        early.map((p) =>
           p.then((r) => {
             throw new Error(
               `Expected \`wait()\` with 2 of 3 arrived to wait, but it returned ${show(r.result)}.`,
             );
           }),
         ),
-      ]);
+      );
       // The third has not arrived: the two must still be waiting a while later.
       const until = Date.now() + 150;
       await waitUntil(
@@ -249,14 +252,17 @@ describe('Barrier', () => {
         opts(1),
       );
       first.catch(() => undefined);
-      await Promise.race([
-        waitUntil(
-          () => Atomics.load(s.board, SLOT.phase + 1) !== PHASE.notStarted,
-          10_000,
-          'worker 1 to call `wait()`',
-        ),
-        first,
-      ]);
+      await raceWith(
+        (signal) =>
+          waitUntil(
+            () => Atomics.load(s.board, SLOT.phase + 1) !== PHASE.notStarted,
+            10_000,
+            'worker 1 to call `wait()`',
+            '',
+            signal,
+          ),
+        [first],
+      );
       const second = runInWorker<{ result: unknown; ms: number }>(
         TASKS,
         'once',
