@@ -60,6 +60,30 @@ function fakeServer(answer: (d: Datagram, n: number) => boolean = () => true, na
   });
 }
 
+/**
+ * A server that never answers, and `tooMany`: a promise that rejects as soon as the server gets
+ * one datagram more than `attempts` (1 + retries). That datagram already proves the client
+ * retries too often, and a client that retries for ever would otherwise be caught only by the
+ * wait for its request to settle. Race it with that wait.
+ */
+async function silentServer(attempts: number, shown: string) {
+  let fail: (error: Error) => void = () => undefined;
+  const tooMany = new Promise<never>((_, reject) => (fail = reject));
+  tooMany.catch(() => undefined); // a test whose request settles in time never awaits it
+  const server = await fakeServer((_d, n) => {
+    if (n === attempts + 1) {
+      fail(
+        new Error(
+          `Expected a request to a silent server with ${shown} to send ${attempts} datagram(s) (1 + retries) and then reject, ` +
+            `but the server got datagram ${n}. After the last attempt times out, reject: do not retry forever.`,
+        ),
+      );
+    }
+    return false;
+  }, 'a server that never answers');
+  return { server, tooMany };
+}
+
 /** `client.request(...)`, which must return a promise. */
 function request(client: UdpClient, message: string, server: UdpAddress, options?: UdpRequestOptions) {
   return promiseFrom(() => client.request(message, server, options), 'request()');
@@ -303,13 +327,16 @@ describe('UdpClient', () => {
 
   it('§8 rejects after 1 + retries attempts, with a message naming them', async () => {
     const client = await open();
-    const server = await fakeServer(() => false, 'a server that never answers');
-    const result = await within(
-      settle(request(client, 'anyone there?', server.address, { timeoutMs: 50, retries: 2 })),
-      3 * 50 + 2000,
-      'a request to a silent server (timeoutMs 50, retries 2) to reject',
-      'After the last attempt times out, reject: do not retry forever.',
-    );
+    const { server, tooMany } = await silentServer(3, 'timeoutMs 50, retries 2');
+    const result = await Promise.race([
+      within(
+        settle(request(client, 'anyone there?', server.address, { timeoutMs: 50, retries: 2 })),
+        3 * 50 + 2000,
+        'a request to a silent server (timeoutMs 50, retries 2) to reject',
+        'After the last attempt times out, reject: do not retry forever.',
+      ),
+      tooMany,
+    ]);
     check(
       !result.ok,
       `Expected a request to a silent server to reject, it resolved with ${show(result.ok && result.value)}.`,
@@ -323,13 +350,16 @@ describe('UdpClient', () => {
 
   it('§6 sends exactly 1 + retries datagrams to a silent server', async () => {
     const client = await open();
-    const server = await fakeServer(() => false, 'a server that never answers');
-    await within(
-      settle(request(client, 'count me', server.address, { timeoutMs: 50, retries: 2 })),
-      3 * 50 + 2000,
-      'a request to a silent server (timeoutMs 50, retries 2) to settle',
-      'After the last attempt times out, reject: do not retry forever.',
-    );
+    const { server, tooMany } = await silentServer(3, 'timeoutMs 50, retries 2');
+    await Promise.race([
+      within(
+        settle(request(client, 'count me', server.address, { timeoutMs: 50, retries: 2 })),
+        3 * 50 + 2000,
+        'a request to a silent server (timeoutMs 50, retries 2) to settle',
+        'After the last attempt times out, reject: do not retry forever.',
+      ),
+      tooMany,
+    ]);
     // Every datagram sent before the rejection has reached the server's socket by now (loopback
     // delivers within the send call); let its 'message' events run.
     await pollTurn();
@@ -342,12 +372,15 @@ describe('UdpClient', () => {
 
   it('§6 §8 retries: 0 sends once and rejects after that one attempt', async () => {
     const client = await open();
-    const server = await fakeServer(() => false, 'a server that never answers');
-    const result = await within(
-      settle(request(client, 'just once', server.address, { timeoutMs: 50, retries: 0 })),
-      50 + 2000,
-      'a request with retries 0 to a silent server to reject',
-    );
+    const { server, tooMany } = await silentServer(1, 'timeoutMs 50, retries 0');
+    const result = await Promise.race([
+      within(
+        settle(request(client, 'just once', server.address, { timeoutMs: 50, retries: 0 })),
+        50 + 2000,
+        'a request with retries 0 to a silent server to reject',
+      ),
+      tooMany,
+    ]);
     await pollTurn();
     check(!result.ok, 'Expected a request to a silent server to reject, it resolved.');
     check(
