@@ -52,6 +52,31 @@ function until(
   return waitShowing(condition, ms, what, () => picture(s.board, names), hint, signal);
 }
 
+/**
+ * The holder's release() returned without calling Atomics.notify while a waiter was inside
+ * Atomics.wait, and no waiter has the lock: a waiter that sleeps without a timeout is woken by
+ * Atomics.notify only, so this is a lost wake-up already, with no need to wait and see.
+ */
+function lostWakeUp(s: Setup): boolean {
+  return (
+    Atomics.load(s.board, SLOT.released) === 1 &&
+    Atomics.load(s.board, SLOT.releaseNotifies) === 0 &&
+    Atomics.load(s.board, SLOT.sleepersAtRelease) > 0 &&
+    Atomics.load(s.board, SLOT.acquired) === 0 &&
+    Atomics.load(s.board, SLOT.acquired + 1) === 0
+  );
+}
+
+/** Fails when lostWakeUp(): `holder` released without waking `waiter`. */
+function checkNotified(s: Setup, holder: string, waiter: string): void {
+  check(
+    !lostWakeUp(s),
+    `Expected ${holder}'s \`release()\` to wake ${waiter}, which was in Atomics.wait inside \`acquire()\`, but ` +
+      '`release()` returned without calling Atomics.notify: nothing else will wake it (a lost wake-up). ' +
+      'After storing 0, wake a sleeper: Atomics.notify(cell, index, 1).',
+  );
+}
+
 function raise(board: Int32Array, slot: number) {
   Atomics.store(board, slot, 1);
   Atomics.notify(board, slot);
@@ -355,11 +380,12 @@ describe('Mutex', () => {
         await until(
           s,
           names,
-          () => Atomics.load(s.board, SLOT.acquired) === 1,
+          () => Atomics.load(s.board, SLOT.acquired) === 1 || lostWakeUp(s),
           2000,
           'worker B to get the lock after worker A released it',
           'Does `release()` call Atomics.notify on the cell?',
         );
+        checkNotified(s, 'worker A', 'worker B');
         const timedOut = Atomics.load(s.board, SLOT.waitTimedOut);
         check(
           timedOut === 0,
@@ -409,11 +435,12 @@ describe('Mutex', () => {
         await until(
           s,
           names,
-          () => got(0) || got(1),
+          () => got(0) || got(1) || lostWakeUp(s),
           2000,
           'a waiter to get the lock after the holder released it',
           'Does `release()` call Atomics.notify?',
         );
+        checkNotified(s, 'the holder', 'a waiter');
         const first = got(0) ? 0 : 1;
         const second = 1 - first;
         // The second waiter must stay out while the first holds the lock.
