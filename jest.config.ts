@@ -1,6 +1,6 @@
 import type { Config } from 'jest';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { projectConfig, projectId, TEST_SEQUENCER } = require('./tools/common/jest-base.js');
+const { projectConfig, projectId, studentWorkers, TEST_SEQUENCER } = require('./tools/common/jest-base.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { targetName } = require('./tools/common/target.js');
 
@@ -12,7 +12,8 @@ const config: Config = {
   id: projectId(targetName()),
   testSequencer: TEST_SEQUENCER,
   testTimeout: 10_000,
-  maxWorkers: 2,
+  // Twice the cores (at most 8): the tests mostly wait. tools/common/jest-base.js.
+  maxWorkers: studentWorkers(),
   // The progress summary at the end of `npm test` (silent with --json, as verify and the grader run).
   reporters: ['default', '<rootDir>/tools/student/progress-reporter.js'],
 };

@@ -16,6 +16,11 @@ const SHARED_BYTES = 16 * 4;
 const CYCLE_MS = 300;
 /** Nobody moving for this long once all have sat down (and no cycle) is a hang too. */
 const STALL_MS = 6000;
+/**
+ * Everybody still at the table asleep in an untimed Atomics.wait of its own code or waiting for a
+ * fork, and nobody moving or waking for this long: nobody is left to wake them (a lost wake-up).
+ */
+const ASLEEP_MS = 1000;
 
 /** Who holds and who waits for which fork, read from the board (never from the student's code). */
 function threads(board: Int32Array, n: number): ThreadState[] {
@@ -31,13 +36,27 @@ function threads(board: Int32Array, n: number): ThreadState[] {
     else if (state === STATE.held) t.doing = 'is held by the test after its first fork';
     else if (state === STATE.finished) t.doing = `has eaten all its meals`;
     else if (state === STATE.notStarted) t.doing = 'has not sat down yet';
-    else t.doing = `is in your code outside take() (ate ${eaten} meals so far)`;
+    else if (Atomics.load(board, CELL.asleep + id) === 1)
+      t.doing = `sleeps in an Atomics.wait of your code, with no time limit (ate ${eaten} ${eaten === 1 ? 'meal' : 'meals'} so far)`;
+    else t.doing = `is in your code outside take() (ate ${eaten} ${eaten === 1 ? 'meal' : 'meals'} so far)`;
     return t;
   });
 }
 
 function picture(board: Int32Array, n: number): string {
   return `${describeWaits(threads(board, n), 'eat')} Usual causes: every philosopher picks up the same side first (take the lower-numbered fork first, or let at most n - 1 reach for forks at once), or a wait on your shared cells that nobody notifies.`;
+}
+
+/** Every philosopher not finished sleeps in its own untimed wait or waits for a fork (some do). */
+function allAsleep(board: Int32Array, n: number): boolean {
+  let sleeping = 0;
+  for (let id = 0; id < n; id++) {
+    const state = Atomics.load(board, CELL.state + id);
+    if (state === STATE.finished) continue;
+    if (Atomics.load(board, CELL.asleep + id) === 1) sleeping++;
+    else if (state !== STATE.waiting) return false;
+  }
+  return sleeping > 0;
 }
 
 /**
@@ -67,23 +86,32 @@ async function dine(n: number, meals: number, options: Options): Promise<number[
   );
   const watch = (async () => {
     let seen = Atomics.load(board, CELL.events);
+    let seenSleeps = Atomics.load(board, CELL.sleeps);
     let stillSince = Date.now();
     while (!stop.signal.aborted) {
       await sleep(25, undefined, { signal: stop.signal }).catch(() => undefined);
       const now = Atomics.load(board, CELL.events);
+      const sleeps = Atomics.load(board, CELL.sleeps);
       // Until every worker has sat down (starting a worker can take seconds on a loaded machine),
       // only the workers' own time limit applies.
-      if (now !== seen || Atomics.load(board, CELL.started) < n) {
+      if (now !== seen || sleeps !== seenSleeps || Atomics.load(board, CELL.started) < n) {
         seen = now;
+        seenSleeps = sleeps;
         stillSince = Date.now();
         continue;
       }
       const still = Date.now() - stillSince;
       const cycle = findCycle(threads(board, n));
-      if ((cycle && still >= CYCLE_MS) || still >= STALL_MS) {
+      const asleep = !cycle && allAsleep(board, n);
+      if ((cycle && still >= CYCLE_MS) || (asleep && still >= ASLEEP_MS) || still >= STALL_MS) {
+        const what = cycle
+          ? 'they deadlocked'
+          : asleep
+            ? `every philosopher still at the table has slept for ${(still / 1000).toFixed(1)} s with nobody left to wake it (a lost wake-up: a wait on your shared cells that no \`Atomics.notify\` ends)`
+            : `nobody has moved for ${(still / 1000).toFixed(1)} s`;
         fail(
           new Error(
-            `§2: Expected ${n} philosophers to eat ${meals} meals each, but ${cycle ? 'they deadlocked' : `nobody has moved for ${(still / 1000).toFixed(1)} s`}. ${picture(board, n)}`,
+            `§2: Expected ${n} philosophers to eat ${meals} meals each, but ${what}. ${picture(board, n)}`,
           ),
         );
       }

@@ -181,10 +181,24 @@ async function jestJsonRetryingCrashes(args, env) {
   return first;
 }
 
-/** The solutions run (and the contract check on its titles), then the stubs run. @param {string[]} ids */
+/**
+ * The solutions run (and the contract check on its titles) and the stubs run, side by side: both
+ * mostly wait (worker threads, sockets, timeouts), so together they take little more than the
+ * longer one. Their lines are printed in that order.
+ * @param {string[]} ids
+ */
 async function testRuns(ids) {
-  if (steps.has('solutions') || steps.has('contract')) {
-    const { res, report } = await jestJsonRetryingCrashes(testPaths(ids), { KATA_TARGET: 'solutions' });
+  // 2 jest workers each: 4 at once, as many as a student's full run on 2 cores (jest-base.js
+  // studentWorkers); 4 each failed the job-server's 3 s waits for a first reply at load 13.
+  const args = [...testPaths(ids), '--maxWorkers=2'];
+  const [solutions, stubs] = await Promise.all([
+    steps.has('solutions') || steps.has('contract')
+      ? jestJsonRetryingCrashes(args, { KATA_TARGET: 'solutions' })
+      : null,
+    steps.has('stubs') ? jestJsonRetryingCrashes(args, { KATA_TARGET: 'exercises' }) : null,
+  ]);
+  if (solutions) {
+    const { res, report } = solutions;
     const rows = testRows(report);
     for (const t of rows) {
       const msg = firstLine(t.failureMessages?.[0]);
@@ -201,8 +215,8 @@ async function testRuns(ids) {
     if (steps.has('contract')) contract(ids, rows, check);
   }
 
-  if (steps.has('stubs')) {
-    const { res, report } = await jestJsonRetryingCrashes(testPaths(ids), { KATA_TARGET: 'exercises' });
+  if (stubs) {
+    const { res, report } = stubs;
     const rows = testRows(report);
     for (const t of rows) {
       const msg = t.failureMessages?.join('\n') ?? '';
