@@ -279,20 +279,22 @@ describe('Mutex', () => {
   });
 
   describe('across worker threads', () => {
-    it('§5 never lets two workers in, and loses no update (4 workers × 100k)', async () => {
-      // A broken lock can survive one round when the machine is busy (the workers then rarely run
-      // at the same instant), so each worker hammers for at least 300 ms and up to 2 rounds run; a
-      // correct lock passes them all.
+    it('§5 never lets two workers in, and loses no update (4 workers × 100k, then 4 × 2000 with every race window widened)', async () => {
+      // A broken lock can survive a round when the machine is busy (the workers then rarely run
+      // at the same instant), so each worker hammers for at least 300 ms, and the second round
+      // widens every race window (a few µs of sleep before every other atomic operation on the
+      // lock's cell, which no correct lock can notice): a load then a store interleaves there on
+      // most passes, whatever the load. A correct lock passes both.
       const workers = 4;
-      const iterations = 100_000;
       const names = Array.from({ length: workers }, (_, i) => `worker ${i + 1}`);
       for (let round = 1; round <= 2; round++) {
+        const iterations = round === 1 ? 100_000 : 2000;
         const s = setup(8);
         const runs = Array.from({ length: workers }, (_, i) =>
           runInWorker<number>(
             TASKS,
             'hammer',
-            [s.lock, s.offset, s.boardBuffer, workers, iterations, 300, i],
+            [s.lock, s.offset, s.boardBuffer, workers, iterations, 300, i, round === 1 ? 0 : 2],
             {
               what: `Worker ${i + 1} of ${workers} (${iterations} × acquire(), increment, release())`,
               timeoutMs: 15_000,
