@@ -22,6 +22,8 @@ const STARTUP_MS = 6000;
 // The contention test races until the permit changed hands this often (well under a second on an idle
 // 2-core machine), or for this long at most (a busy machine seldom runs two workers at once).
 const HANDOFFS = 20_000;
+/** Handoffs after HANDOFFS with every race window widened (tests/fixtures/delay-atomics.ts). */
+const WIDENED = 1000;
 const HAMMER_MS = 2000;
 // How long a woken waiter may take to return from acquire() (a busy machine is slow to schedule it).
 const WAKE_MS = 2000;
@@ -544,7 +546,7 @@ describe('Semaphore', () => {
   );
 
   it(
-    '§4 §7 never lets k + 1 in under contention (2 permits: the test holds one, 3 workers race for the other)',
+    '§4 §7 never lets k + 1 in under contention (2 permits: the test holds one, 3 workers race for the other, then again with every race window widened)',
     async () => {
       const sem = new Semaphore(2);
       // The test holds one permit, so the workers race for the last one: where "check, then
@@ -557,7 +559,7 @@ describe('Semaphore', () => {
       const runs = Array.from({ length: workers }, (_, i) =>
         startTask<number>(
           'hammer',
-          [sem.buffer, sem.byteOffset, board.buffer, i + 1, workers, HAMMER_MS, HANDOFFS, 1],
+          [sem.buffer, sem.byteOffset, board.buffer, i + 1, workers, HAMMER_MS, HANDOFFS, 1, WIDENED],
           `Worker ${i + 1} of ${workers} (take the free permit, count in and out, release(), again)`,
           who,
         ),
