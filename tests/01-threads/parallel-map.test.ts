@@ -56,7 +56,7 @@ describe('parallelMap', () => {
 
   it('§2 runs `concurrency` items at the same time', async () => {
     // Three items that each wait (up to 3 s) to see the other two: only three at once can.
-    const buffer = shared(1);
+    const buffer = shared(2);
     const items: RendezvousItem[] = Array.from({ length: 3 }, () => ({
       buffer,
       parties: 3,
@@ -349,7 +349,7 @@ describe('parallelMap', () => {
   it('§4 defaults `concurrency` to os.availableParallelism()', async () => {
     // 2N items; each waits (up to 3 s) until N have arrived: N must run at once, on N threads.
     const n = os.availableParallelism();
-    const buffer = shared(1);
+    const buffer = shared(2);
     const items: RendezvousItem[] = Array.from({ length: 2 * n }, () => ({
       buffer,
       parties: n,

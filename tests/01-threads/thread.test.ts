@@ -313,8 +313,10 @@ describe('Thread', () => {
       Atomics.store(cells, 0, 1);
       Atomics.notify(cells, 0);
     };
-    onCleanup(release);
     const t = thread('holdUntilReleased', cells.buffer as SharedArrayBuffer, 5000);
+    // Registered after thread()'s own cleanup, so it runs first (cleanups run last first): a test
+    // that failed early lets the target return at once instead of waiting out its 5 s.
+    onCleanup(release);
     const alive = (): boolean => t.isAlive; // read afresh each time (no type narrowing)
     check(alive() === false, `Expected \`isAlive\` to be false before \`start()\`, got ${show(alive())}.`);
     t.start();

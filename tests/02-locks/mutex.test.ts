@@ -1,7 +1,7 @@
 // Mutex: Python's threading.Lock for worker threads. All student code runs in worker threads
 // (tests/fixtures/mutex-tasks.ts): a lock that blocks for ever must fail a test, not hang jest.
 import * as path from 'node:path';
-import { check, checkBadArgument, show, waitUntil } from '../helpers/assert';
+import { check, checkBadArgument, raceWith, show, waitUntil } from '../helpers/assert';
 import { runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { checkSleeps } from '../helpers/cpu';
@@ -40,8 +40,41 @@ function picture(board: Int32Array, names: string[]): string {
 }
 
 /** waitUntil, whose timeout also says who holds the lock and who waits for it (picture()). */
-function until(s: Setup, names: string[], condition: () => boolean, ms: number, what: string, hint = '') {
-  return waitShowing(condition, ms, what, () => picture(s.board, names), hint);
+function until(
+  s: Setup,
+  names: string[],
+  condition: () => boolean,
+  ms: number,
+  what: string,
+  hint = '',
+  signal?: AbortSignal,
+) {
+  return waitShowing(condition, ms, what, () => picture(s.board, names), hint, signal);
+}
+
+/**
+ * The holder's release() returned without calling Atomics.notify while a waiter was inside
+ * Atomics.wait, and no waiter has the lock: a waiter that sleeps without a timeout is woken by
+ * Atomics.notify only, so this is a lost wake-up already, with no need to wait and see.
+ */
+function lostWakeUp(s: Setup): boolean {
+  return (
+    Atomics.load(s.board, SLOT.released) === 1 &&
+    Atomics.load(s.board, SLOT.releaseNotifies) === 0 &&
+    Atomics.load(s.board, SLOT.sleepersAtRelease) > 0 &&
+    Atomics.load(s.board, SLOT.acquired) === 0 &&
+    Atomics.load(s.board, SLOT.acquired + 1) === 0
+  );
+}
+
+/** Fails when lostWakeUp(): `holder` released without waking `waiter`. */
+function checkNotified(s: Setup, holder: string, waiter: string): void {
+  check(
+    !lostWakeUp(s),
+    `Expected ${holder}'s \`release()\` to wake ${waiter}, which was in Atomics.wait inside \`acquire()\`, but ` +
+      '`release()` returned without calling Atomics.notify: nothing else will wake it (a lost wake-up). ' +
+      'After storing 0, wake a sleeper: Atomics.notify(cell, index, 1).',
+  );
 }
 
 function raise(board: Int32Array, slot: number) {
@@ -61,19 +94,23 @@ async function startHolder(
     state: () => picture(s.board, names),
   });
   done.catch(() => undefined); // awaited later; a rejection here must not go unhandled
-  await Promise.race([
-    until(
-      s,
-      names,
-      () => Atomics.load(s.board, SLOT.held) === 1,
-      3000,
-      'a worker to take a free lock with `acquire()`',
-      'Does `acquire()` return true at once when the lock is free?',
-    ),
-    done.then(() => {
-      throw new Error('The holder worker finished before it reported holding the lock.');
-    }),
-  ]);
+  await raceWith(
+    (signal) =>
+      until(
+        s,
+        names,
+        () => Atomics.load(s.board, SLOT.held) === 1,
+        3000,
+        'a worker to take a free lock with `acquire()`',
+        'Does `acquire()` return true at once when the lock is free?',
+        signal,
+      ),
+    [
+      done.then(() => {
+        throw new Error('The holder worker finished before it reported holding the lock.');
+      }),
+    ],
+  );
   return { done };
 }
 
@@ -242,20 +279,22 @@ describe('Mutex', () => {
   });
 
   describe('across worker threads', () => {
-    it('§5 never lets two workers in, and loses no update (4 workers × 100k)', async () => {
-      // A broken lock can survive one round when the machine is busy (the workers then rarely run
-      // at the same instant), so each worker hammers for at least 300 ms and up to 2 rounds run; a
-      // correct lock passes them all.
+    it('§5 never lets two workers in, and loses no update (4 workers × 100k, then 4 × 2000 with every race window widened)', async () => {
+      // A broken lock can survive a round when the machine is busy (the workers then rarely run
+      // at the same instant), so each worker hammers for at least 300 ms, and the second round
+      // widens every race window (a few µs of sleep before every other atomic operation on the
+      // lock's cell, which no correct lock can notice): a load then a store interleaves there on
+      // most passes, whatever the load. A correct lock passes both.
       const workers = 4;
-      const iterations = 100_000;
       const names = Array.from({ length: workers }, (_, i) => `worker ${i + 1}`);
       for (let round = 1; round <= 2; round++) {
+        const iterations = round === 1 ? 100_000 : 2000;
         const s = setup(8);
         const runs = Array.from({ length: workers }, (_, i) =>
           runInWorker<number>(
             TASKS,
             'hammer',
-            [s.lock, s.offset, s.boardBuffer, workers, iterations, 300, i],
+            [s.lock, s.offset, s.boardBuffer, workers, iterations, 300, i, round === 1 ? 0 : 2],
             {
               what: `Worker ${i + 1} of ${workers} (${iterations} × acquire(), increment, release())`,
               timeoutMs: 15_000,
@@ -343,11 +382,12 @@ describe('Mutex', () => {
         await until(
           s,
           names,
-          () => Atomics.load(s.board, SLOT.acquired) === 1,
+          () => Atomics.load(s.board, SLOT.acquired) === 1 || lostWakeUp(s),
           2000,
           'worker B to get the lock after worker A released it',
           'Does `release()` call Atomics.notify on the cell?',
         );
+        checkNotified(s, 'worker A', 'worker B');
         const timedOut = Atomics.load(s.board, SLOT.waitTimedOut);
         check(
           timedOut === 0,
@@ -397,11 +437,12 @@ describe('Mutex', () => {
         await until(
           s,
           names,
-          () => got(0) || got(1),
+          () => got(0) || got(1) || lostWakeUp(s),
           2000,
           'a waiter to get the lock after the holder released it',
           'Does `release()` call Atomics.notify?',
         );
+        checkNotified(s, 'the holder', 'a waiter');
         const first = got(0) ? 0 : 1;
         const second = 1 - first;
         // The second waiter must stay out while the first holds the lock.

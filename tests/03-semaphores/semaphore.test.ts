@@ -2,6 +2,9 @@
 // (constructor, tryAcquire, release, available, attach) run on the test's thread; every
 // acquire() runs in a worker (tests/fixtures/semaphore-tasks.ts): a wait that never ends must fail
 // a test, not hang jest.
+// First: it wraps this realm's Atomics.notify before the student's module is loaded, so that the
+// notify calls of a release() on the test's thread can be counted (countingNotifies).
+import { countingNotifies } from '../helpers/locks-wait-probe';
 import * as path from 'node:path';
 import { Semaphore } from '@kata/03-semaphores/semaphore';
 import { check, checkBadArgument, refusal, show, thrown } from '../helpers/assert';
@@ -19,6 +22,8 @@ const STARTUP_MS = 6000;
 // The contention test races until the permit changed hands this often (well under a second on an idle
 // 2-core machine), or for this long at most (a busy machine seldom runs two workers at once).
 const HANDOFFS = 20_000;
+/** Handoffs after HANDOFFS with every race window widened (tests/fixtures/delay-atomics.ts). */
+const WIDENED = 1000;
 const HAMMER_MS = 2000;
 // How long a woken waiter may take to return from acquire() (a busy machine is slow to schedule it).
 const WAKE_MS = 2000;
@@ -541,7 +546,7 @@ describe('Semaphore', () => {
   );
 
   it(
-    '§4 §7 never lets k + 1 in under contention (2 permits: the test holds one, 3 workers race for the other)',
+    '§4 §7 never lets k + 1 in under contention (2 permits: the test holds one, 3 workers race for the other, then again with every race window widened)',
     async () => {
       const sem = new Semaphore(2);
       // The test holds one permit, so the workers race for the last one: where "check, then
@@ -554,7 +559,7 @@ describe('Semaphore', () => {
       const runs = Array.from({ length: workers }, (_, i) =>
         startTask<number>(
           'hammer',
-          [sem.buffer, sem.byteOffset, board.buffer, i + 1, workers, HAMMER_MS, HANDOFFS, 1],
+          [sem.buffer, sem.byteOffset, board.buffer, i + 1, workers, HAMMER_MS, HANDOFFS, 1, WIDENED],
           `Worker ${i + 1} of ${workers} (take the free permit, count in and out, release(), again)`,
           who,
         ),
@@ -670,27 +675,41 @@ describe('Semaphore', () => {
         !woke(0) && !woke(1),
         'Expected both workers to wait in `acquire()` while no permit is free, but one returned.',
       );
-      sem.release();
+      // A release() that calls no Atomics.notify while a waiter is inside Atomics.wait (no
+      // timeout, or 10 s) has lost that wake-up already: no need to wait WAKE_MS to see it.
+      const sleeping = (ids: number[]) => ids.some((id) => Atomics.load(board, SLOT.waitInside + id) > 0);
+      const releaseWaking = (ids: number[]) => {
+        const asleep = sleeping(ids);
+        const notifies = countingNotifies(() => sem.release());
+        return () => asleep && notifies === 0 && !ids.some(woke);
+      };
+      const lostWakeUp = (waiter: string) =>
+        `Expected \`release()\` to wake ${waiter}, which was in Atomics.wait inside \`acquire()\`, but it returned ` +
+        'without calling Atomics.notify: nothing else will wake it (a lost wake-up). After adding the permit, wake a ' +
+        'sleeper: Atomics.notify(cells, index, 1).';
+      let lost = releaseWaking([0, 1]);
       testHolds = 1;
       await until(
-        () => woke(0) || woke(1),
+        () => woke(0) || woke(1) || lost(),
         WAKE_MS,
         'a waiter to return from `acquire()` after `release()`',
         () =>
           `${who()} Both are still waiting ${WAKE_MS} ms after \`release()\`: did \`release()\` call Atomics.notify?`,
         waiters,
       );
+      check(!lost(), () => lostWakeUp('one of the two waiters'));
       const second = woke(0) ? 1 : 0;
-      sem.release();
+      lost = releaseWaking([second]);
       testHolds = 0;
       await until(
-        () => woke(second),
+        () => woke(second) || lost(),
         WAKE_MS,
         `worker ${second + 1} to return from \`${calls[second]}\` after the second \`release()\``,
         () =>
           `${who()} Worker ${second + 1} is still waiting in \`${calls[second]}\` ${WAKE_MS} ms after \`release()\`: did \`release()\` call Atomics.notify?`,
         waiters,
       );
+      check(!lost(), () => lostWakeUp(`worker ${second + 1}`));
       const results = await Promise.all(waiters);
       [0, 1].forEach((id) => {
         const timedOut = Atomics.load(board, SLOT.waitTimedOut + id);

@@ -90,6 +90,24 @@ function saysWhy(error: unknown, what: string): void {
   );
 }
 
+/**
+ * `client.request(m)` for each message, sent together; each fails at once if it resolves with
+ * anything but its own echo (a request answered with another's reply is wrong already, and the
+ * requests left without one would otherwise only show by never resolving).
+ */
+function ownEchoes(client: EchoClient, messages: string[], hint: string): Promise<string>[] {
+  return messages.map((m, i) =>
+    promiseFrom(() => client.request(m), 'request()').then((reply) => {
+      check(
+        reply === m,
+        `Expected each request to resolve with its own echo, in order, but request ${i + 1} of ${messages.length} ` +
+          `(${show(m)}) resolved with ${show(reply)}. ${hint}`,
+      );
+      return reply;
+    }),
+  );
+}
+
 describe('EchoClient', () => {
   it('§1 §3 resolves a request with the echoed line (connecting to 127.0.0.1 by default)', async () => {
     const server = await echoServer();
@@ -156,7 +174,9 @@ describe('EchoClient', () => {
     const client = await connect(server.port);
     const messages = ['one', 'two', 'three'];
     const replies = await within(
-      Promise.all(messages.map((m) => promiseFrom(() => client.request(m), 'request()'))),
+      Promise.all(
+        ownEchoes(client, messages, 'Keep a FIFO of pending requests: one chunk may hold several lines.'),
+      ),
       WAIT_MS,
       'three requests sent together to resolve (their replies arrived in one chunk)',
       'Keep a FIFO of pending requests: one chunk may hold several lines.',
@@ -172,7 +192,13 @@ describe('EchoClient', () => {
     const client = await connect(port);
     const messages = Array.from({ length: 20 }, (_, i) => `request ${i} ${'·'.repeat(i % 4)}`);
     const replies = await within(
-      Promise.all(messages.map((m) => promiseFrom(() => client.request(m), 'request()'))),
+      Promise.all(
+        ownEchoes(
+          client,
+          messages,
+          'Keep a FIFO of pending requests and a buffer of text received; hand out each whole line to the oldest.',
+        ),
+      ),
       WAIT_MS * 2,
       '20 requests in flight to resolve (replies cut into pieces of 1-5 bytes)',
       'Keep a FIFO of pending requests and a buffer of text received; hand out each whole line to the oldest.',

@@ -24,6 +24,27 @@ interface Stats {
   queued: number;
 }
 
+/**
+ * Servers whose `close()` the test already waited for in vain: the cleanup does not wait for it
+ * again (the test has failed with the reason), it only ends the server's worker threads.
+ */
+const closeTimedOut = new WeakSet<JobServer>();
+
+/** `server.close()`, which must resolve within `ms`; see closeTimedOut. */
+async function closeWithin(server: JobServer, ms: number, what: string, hint = ''): Promise<void> {
+  try {
+    await within(
+      promiseFrom(() => server.close(), 'close()'),
+      ms,
+      what,
+      hint,
+    );
+  } catch (error) {
+    closeTimedOut.add(server);
+    throw error;
+  }
+}
+
 /** Starts the student's server (it must resolve within WAIT_MS) and closes it after the test. */
 async function start(options?: Options): Promise<JobServer> {
   const server = await within(
@@ -37,7 +58,10 @@ async function start(options?: Options): Promise<JobServer> {
     () =>
       `Expected \`startJobServer()\` to resolve with \`{ port, close }\` and a port > 0, got ${show(server)}.`,
   );
-  onCleanup(() => within(server.close(), 3000, '`close()` after the test to resolve'));
+  onCleanup(async () => {
+    if (!closeTimedOut.has(server)) await within(server.close(), 3000, '`close()` after the test to resolve');
+    else await Promise.all([...liveWorkers().keys()].map((worker) => worker.terminate()));
+  });
   return server;
 }
 
@@ -583,8 +607,8 @@ describe('JobServer', () => {
     );
     await statsUntil(client, (s) => s.running === 2, 'both `sleep 10000` jobs to be running');
     await waitUntil(() => liveWorkers().size >= 1, WAIT_MS, 'the server to start a worker thread');
-    await within(
-      promiseFrom(() => server.close(), 'close()'),
+    await closeWithin(
+      server,
       2000,
       '`close()` to resolve while two `sleep 10000` jobs run',
       'Do not wait for running jobs: `terminate()` the workers (it stops even `Atomics.wait`).',
@@ -605,13 +629,9 @@ describe('JobServer', () => {
   it('§12 close() can be called twice', async () => {
     const server = await start({ workers: 1 });
     await stats(await connectJobClient(server.port));
-    await within(
-      promiseFrom(() => server.close(), 'close()'),
-      2000,
-      'the first `close()` to resolve',
-    );
-    await within(
-      promiseFrom(() => server.close(), 'close()'),
+    await closeWithin(server, 2000, 'the first `close()` to resolve');
+    await closeWithin(
+      server,
       2000,
       'a second `close()` to resolve',
       'Closing a closed server is fine: keep the first promise and return it again.',

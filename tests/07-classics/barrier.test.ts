@@ -3,10 +3,10 @@
 // that never opens fails with the picture of who waits where, not with "timed out". A worker's
 // time limit (12 s) covers the start-up of the workers it waits for on a loaded machine.
 import * as path from 'node:path';
-import { check, show, waitUntil } from '../helpers/assert';
+import { check, raceWith, show, waitUntil } from '../helpers/assert';
 import { runAllInWorkers, runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
-import { describeWaits, ThreadState } from '../helpers/wait-for';
+import { describeWaits, listOf, ThreadState } from '../helpers/wait-for';
 import { BOARD_BYTES, PHASE, SLOT } from '../fixtures/barrier-tasks';
 import { returned, type Outcome } from '../fixtures/observe';
 
@@ -35,6 +35,52 @@ function picture(board: Int32Array, workers: number): string {
     else threads.push({ name, doing: 'has not reached the barrier yet' });
   }
   return `${describeWaits(threads, 'pass')} Usual causes: the last arrival does not wake the sleepers (Atomics.notify on the Int32 they sleep on), or the count does not start again from 0 in the next round.`;
+}
+
+/**
+ * How long a worker may still wait in a round that all n have reached: a woken thread only has to
+ * be scheduled (the bound the Mutex tests give a waiter woken by release()).
+ */
+const STALL_MS = 2000;
+
+/**
+ * Resolves when `signal` aborts; fails once a worker has waited STALL_MS, the board unchanged, in
+ * a round that every one of the `n` workers has reached (SLOT.step): that round is complete, so
+ * the barrier should have let it go. Only for waits without a timeout (rounds(), once()).
+ */
+async function watchStall(board: Int32Array, n: number, signal: AbortSignal): Promise<void> {
+  let seen = '';
+  let since = Date.now();
+  while (!signal.aborted) {
+    const steps = Array.from({ length: n }, (_, id) => Atomics.load(board, SLOT.step + id));
+    // An odd step 2r - 1 waits in round r; every step >= it has arrived in round r too.
+    const stuck = steps.findIndex((st) => st % 2 === 1 && steps.every((other) => other >= st));
+    const now = steps.join();
+    if (stuck < 0 || now !== seen) {
+      seen = now;
+      since = Date.now();
+    } else if (Date.now() - since >= STALL_MS) {
+      const round = (steps[stuck] + 1) / 2;
+      const passed = steps.flatMap((st, id) => (st > steps[stuck] ? [`worker ${id}`] : []));
+      throw new Error(
+        `Expected worker ${stuck} to leave round ${round} of a barrier of ${n}: all ${n} workers arrived in it` +
+          `${passed.length > 0 ? ` and ${listOf(passed)} already passed it` : ''}, yet it still waited ${STALL_MS} ms later. ${picture(board, n)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** `work`, failed early by watchStall(); the watch stops when `work` settles. */
+async function unlessStalled<T>(board: Int32Array, n: number, work: Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const watching = watchStall(board, n, stop.signal);
+  try {
+    return await Promise.race([work, watching.then(() => new Promise<never>(() => undefined))]);
+  } finally {
+    stop.abort();
+    await watching.catch(() => undefined);
+  }
 }
 
 describe('Barrier', () => {
@@ -161,20 +207,23 @@ describe('Barrier', () => {
       early.forEach((p) => p.catch(() => undefined));
       const late = run(2, undefined, true);
       late.catch(() => undefined);
-      await Promise.race([
-        waitUntil(
-          () => [0, 1].every((id) => Atomics.load(s.board, SLOT.phase + id) !== PHASE.notStarted),
-          10_000,
-          'workers 0 and 1 to call `wait()` on a barrier of 3',
-        ),
-        ...early.map((p) =>
+      await raceWith(
+        (signal) =>
+          waitUntil(
+            () => [0, 1].every((id) => Atomics.load(s.board, SLOT.phase + id) !== PHASE.notStarted),
+            10_000,
+            'workers 0 and 1 to call `wait()` on a barrier of 3',
+            '',
+            signal,
+          ),
+        early.map((p) =>
           p.then((r) => {
             throw new Error(
               `Expected \`wait()\` with 2 of 3 arrived to wait, but it returned ${show(r.result)}.`,
             );
           }),
         ),
-      ]);
+      );
       // The third has not arrived: the two must still be waiting a while later.
       const until = Date.now() + 150;
       await waitUntil(
@@ -195,7 +244,7 @@ describe('Barrier', () => {
       }
       Atomics.store(s.board, SLOT.gate, 1);
       Atomics.notify(s.board, SLOT.gate);
-      const results = await Promise.all([...early, late]);
+      const results = await unlessStalled(s.board, 3, Promise.all([...early, late]));
       check(
         results.every((r) => r.result === true),
         `Expected all three \`wait()\` calls to return true once the third arrived, got ${show(results.map((r) => r.result))}.`,
@@ -205,18 +254,22 @@ describe('Barrier', () => {
     it('§3 §4 round after round, a fast worker never laps the others (3 workers, 300 rounds)', async () => {
       const s = setup();
       const n = 3;
-      const done = await runAllInWorkers<number>(
-        Array.from({ length: n }, (_, id) => ({
-          file: TASKS,
-          exportName: 'rounds',
-          args: [s.buffer, OFFSET, n, id, 300, s.boardBuffer],
-          options: {
-            what: `Worker ${id} (300 rounds of \`wait()\`)`,
-            timeoutMs: 12_000,
-            signal: s.stop.signal,
-            state: () => picture(s.board, n),
-          },
-        })),
+      const done = await unlessStalled(
+        s.board,
+        n,
+        runAllInWorkers<number>(
+          Array.from({ length: n }, (_, id) => ({
+            file: TASKS,
+            exportName: 'rounds',
+            args: [s.buffer, OFFSET, n, id, 300, s.boardBuffer],
+            options: {
+              what: `Worker ${id} (300 rounds of \`wait()\`)`,
+              timeoutMs: 12_000,
+              signal: s.stop.signal,
+              state: () => picture(s.board, n),
+            },
+          })),
+        ),
       );
       check(
         done.every((r) => r === 300),
@@ -249,21 +302,34 @@ describe('Barrier', () => {
         opts(1),
       );
       first.catch(() => undefined);
-      await Promise.race([
-        waitUntil(
-          () => Atomics.load(s.board, SLOT.phase + 1) !== PHASE.notStarted,
-          10_000,
-          'worker 1 to call `wait()`',
-        ),
-        first,
-      ]);
+      await raceWith(
+        (signal) =>
+          waitUntil(
+            () => Atomics.load(s.board, SLOT.phase + 1) !== PHASE.notStarted,
+            10_000,
+            'worker 1 to call `wait()`',
+            '',
+            signal,
+          ),
+        [first],
+      );
       const second = runInWorker<{ result: unknown; ms: number }>(
         TASKS,
         'once',
         [s.buffer, OFFSET, 2, 2, 3000, s.boardBuffer, false],
         opts(2),
       );
-      const [a, b] = await Promise.all([first, second]);
+      // Worker 1 must wait for worker 2: returning before worker 2 even called `wait()` already
+      // shows that the timed-out arrival was counted (no need to wait out worker 2's 3 s).
+      const notAlone = first.then((r) => {
+        check(
+          Atomics.load(s.board, SLOT.phase + 2) !== PHASE.notStarted,
+          `Expected worker 1's \`wait()\` on a barrier of 2 to wait for a second arrival (the only other one, \`wait(40)\`, timed out), but it returned ${show(r.result)} before worker 2 called \`wait()\`. ` +
+            'The timed-out arrival was still counted: withdraw it when giving up.',
+        );
+        return r;
+      });
+      const [a, b] = await Promise.all([notAlone, second]);
       check(
         a.result === true && b.result === true,
         `Expected both \`wait()\` calls after the timed-out one to return true together, got ${show([a.result, b.result])}. ` +

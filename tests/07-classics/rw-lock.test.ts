@@ -2,7 +2,7 @@
 // runs in worker threads (tests/fixtures/rw-lock-tasks.ts), each writing its state to a shared
 // board, so that a lock that never opens fails with who holds what and who waits for what.
 import * as path from 'node:path';
-import { check, show, waitUntil } from '../helpers/assert';
+import { check, raceWith, show, waitUntil } from '../helpers/assert';
 import { runAllInWorkers, runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { describeWaits, ThreadState } from '../helpers/wait-for';
@@ -54,12 +54,14 @@ function start<T>(
 
 /** Waits until worker `id` has reached `state`, failing early if its run ends first. */
 async function reach(s: Setup, id: number, state: number, what: string, run: Promise<unknown>) {
-  await Promise.race([
-    waitUntil(() => Atomics.load(s.board, SLOT.state + id) === state, 10_000, what),
-    run.then((v) => {
-      throw new Error(`Expected ${what}, but its worker finished first with ${show(v)}.`);
-    }),
-  ]);
+  await raceWith(
+    (signal) => waitUntil(() => Atomics.load(s.board, SLOT.state + id) === state, 10_000, what, '', signal),
+    [
+      run.then((v) => {
+        throw new Error(`Expected ${what}, but its worker finished first with ${show(v)}.`);
+      }),
+    ],
+  );
 }
 
 function open(s: Setup, slot: number) {
@@ -318,18 +320,21 @@ describe('RWLock', () => {
       const relay = [0, 1].map((id) =>
         start<number>(s, names, 'relayReader', [s.buffer, OFFSET, s.boardBuffer, id, handoverMs], id, 15_000),
       );
-      await Promise.race([
-        waitUntil(
-          () => Atomics.load(s.board, SLOT.reads) >= 20,
-          10_000,
-          'the two relay readers to take 20 read shares',
-        ),
-        ...relay.map((p) =>
+      await raceWith(
+        (signal) =>
+          waitUntil(
+            () => Atomics.load(s.board, SLOT.reads) >= 20,
+            10_000,
+            'the two relay readers to take 20 read shares',
+            '',
+            signal,
+          ),
+        relay.map((p) =>
           p.then(() => {
             throw new Error('A relay reader stopped before the writer came.');
           }),
         ),
-      ]);
+      );
       const before = Atomics.load(s.board, SLOT.reads);
       const writer = await start<{ result: unknown; ms: number }>(
         s,

@@ -58,20 +58,43 @@ export function thrown(fn: () => unknown, expected: string): Error & { code?: st
 /**
  * Polls `condition` (every few ms, on the event loop) until it holds; fails after `ms` with
  * "Timed out after N ms waiting for <what>." plus `hint`. For state in shared memory, which
- * has no event to wait on from jest's thread.
+ * has no event to wait on from jest's thread. `signal` ends the poll early (it then resolves):
+ * see `raceWith`.
  */
 export async function waitUntil(
   condition: () => boolean,
   ms: number,
   what: string,
   hint = '',
+  signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while (!signal?.aborted && !condition()) {
     if (Date.now() >= deadline) {
       throw new Error(`Timed out after ${ms} ms waiting for ${what}.${hint ? ` ${hint}` : ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/**
+ * Runs `poll` (a waitUntil or waitShowing given `signal`) against `failFast`: promises that can
+ * only fail the wait early (a worker that threw, or finished before it reached the state polled
+ * for). Whichever settles first decides, and the poll is stopped at once: a poll left running
+ * after a worker failed would keep a timer alive past the test, which the leak check waits for
+ * (a second) and then reports as a leak of the student's.
+ */
+export async function raceWith(
+  poll: (signal: AbortSignal) => Promise<void>,
+  failFast: Promise<unknown>[],
+): Promise<void> {
+  const stop = new AbortController();
+  const polling = poll(stop.signal);
+  try {
+    await Promise.race([polling, ...failFast]);
+  } finally {
+    stop.abort();
+    await polling.catch(() => undefined);
   }
 }
 

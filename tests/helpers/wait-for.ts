@@ -140,6 +140,7 @@ export function readThreads(
  * Polls `condition` until it holds; after `ms` fails with "Timed out after N ms waiting for
  * <what>.", then `picture()` (who holds and who waits, read at that moment), then `hint` (the
  * usual cause). Here in a helper so that a failure's code frame is the test's line that waited.
+ * `signal` ends the poll early (it then resolves): see `raceWith` in assert.ts.
  */
 export async function waitShowing(
   condition: () => boolean,
@@ -147,9 +148,10 @@ export async function waitShowing(
   what: string,
   picture: () => string,
   hint = '',
+  signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while (!signal?.aborted && !condition()) {
     if (Date.now() >= deadline) {
       throw new Error(`Timed out after ${ms} ms waiting for ${what}. ${picture()}${hint ? ` ${hint}` : ''}`);
     }

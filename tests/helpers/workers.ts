@@ -84,12 +84,14 @@ export function runInWorker<T>(
 
 /**
  * Runs several workers at once and resolves with their results in order. On the first failure
- * the other workers are terminated too, and that first failure is the rejection.
+ * the other workers are terminated too, and that first failure is the rejection. A call's own
+ * `signal` (the test's) terminates them all as well.
  */
 export async function runAllInWorkers<T>(
   calls: { file: string; exportName: string; args?: unknown[]; options?: RunOptions }[],
 ): Promise<T[]> {
   const abort = new AbortController();
+  for (const c of calls) c.options?.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   let first: unknown;
   const results = await Promise.allSettled(
     calls.map((c) =>

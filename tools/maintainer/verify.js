@@ -8,7 +8,8 @@
 //   stubs      every test FAILS against exercises/ (the stubs), each by its own check, not a hang;
 //   bugs       every known bug (tests/known-bugs/<id>/*.ts) is rejected, by its own assertion, by
 //              each test its `@catches` lines name (a load error, a crashed file or jest's timeout
-//              is not a catch), and every fixture loads;
+//              is not a catch), every fixture loads, and every known bug type-checks as its
+//              solution does (tsc over .verify/known-bugs: a stale patch "caught" by a crash);
 //   goods      every known good (tests/known-good/<id>/*.ts) passes every test of its exercise;
 //   tooling    the tests of the tools and CLIs (tests/tooling/) pass against solutions/;
 //   runs exit by themselves (a leaked handle fails its test in tests/helpers/setup.ts).
@@ -260,9 +261,19 @@ async function fixtureRuns(ids) {
     }
   });
   if (picked.length > 0) {
-    const broken = await loadErrors(picked.map((f) => f.file));
+    const [broken, typeErrors] = await Promise.all([
+      loadErrors(picked.map((f) => f.file)),
+      bugTypeErrors(picked.filter((f) => f.patch).map((f) => f.file)),
+    ]);
     for (const f of picked)
       check(!broken.has(f.file), `known ${f.kind} ${f.name}: loads`, broken.get(f.file) ?? '');
+    for (const f of picked.filter((x) => x.patch)) {
+      check(
+        !typeErrors.has(f.file),
+        `known bug ${f.name}: type-checks like its solution`,
+        `${typeErrors.get(f.file)?.join('\n')}\n(a name or a type its solution no longer has: the patch was written for older code, and a test may "catch" the crash instead of the bug. \`npm run known-bug -- edit ${f.name}\`, fix, then \`save\`.)`,
+      );
+    }
     const { res, results } = await runFixtures(tmpDir, picked, Number(flags.jobs) || 8);
     for (const f of picked) {
       const mine = results.filter((r) => r.project === f.name && r.status !== 'pending');
@@ -272,6 +283,44 @@ async function fixtureRuns(ids) {
     exitedCheck('fixtures', res);
     log(`known bugs and goods: ${picked.length} fixtures checked (${res.ms} ms)`);
   }
+}
+
+/**
+ * tsc over the materialized known bugs (.verify/known-bugs/): a bug is its solution with one
+ * behaviour changed, so it type-checks as the solution does. A patch written for an older solution
+ * can still apply and yet use a name that no longer exists; its test then "caught" a ReferenceError
+ * (nine such bugs proved nothing until 2026-12-04). Resolves with each file's error lines.
+ * @param {string[]} files
+ * @returns {Promise<Map<string, string[]>>}
+ */
+async function bugTypeErrors(files) {
+  /** @type {Map<string, string[]>} */
+  const errors = new Map();
+  if (files.length === 0) return errors;
+  const dir = path.join(ROOT, '.verify');
+  const config = path.join(dir, 'tsconfig.json');
+  // In .verify/ itself: the root tsconfig's types (node, jest) resolve from there.
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      extends: '../tsconfig.json',
+      include: [],
+      files: files.map((f) => path.relative(dir, f)),
+    }),
+  );
+  const res = await run(process.execPath, [TSC, '--noEmit', '-p', config, ...incremental('tsc-known-bugs')], {
+    quiet: true,
+    timeoutMs: RUN_LIMIT_MS,
+  });
+  for (const line of res.stdout.split('\n')) {
+    const m = /^(.+?)\(\d+,\d+\): error /.exec(line);
+    if (!m) continue;
+    const file = path.resolve(dir, m[1]);
+    const abs = files.find((f) => f === file || f === path.resolve(ROOT, m[1])) ?? file;
+    errors.set(abs, [...(errors.get(abs) ?? []), line.trim()]);
+  }
+  if (res.code !== 0 && errors.size === 0) errors.set(files[0], [firstLine(res.stdout + res.stderr)]);
+  return errors;
 }
 
 /** The tests of the tools and CLIs (tests/tooling/), against solutions/. */
