@@ -9,25 +9,12 @@
 // Like tsx it keeps stack traces pointing into the .ts source (inline source maps), and compiles
 // with the tsconfig.json options that change output (strict mode, ES2022 class fields). Student
 // code is untouched by it: what the student's own workers load is the student's choice.
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const Module = require('node:module');
 const { threadId } = require('node:worker_threads');
-
-/** A 64-bit string hash (cyrb53's mixing on two 32-bit lanes): node:crypto takes longer to load. */
-function hash(text) {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
-}
 
 // esbuild as tsx resolves it (tsx depends on it): the same compiler, whatever is hoisted.
 const ESBUILD = require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/cjs'))] });
@@ -51,7 +38,8 @@ const CACHE = path.join(
 /** @param {any} module @param {string} filename */
 function compileTypeScript(module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const cached = path.join(CACHE, `${hash(`${SALT}\0${filename}\0${source}`)}-${source.length}.js`);
+  const key = crypto.createHash('sha1').update(`${SALT}\0${filename}\0${source}`).digest('hex');
+  const cached = path.join(CACHE, `${key}.js`);
   let code;
   try {
     code = fs.readFileSync(cached, 'utf8');
