@@ -310,14 +310,14 @@ async function bugTypeErrors(files) {
   );
   const res = await run(process.execPath, [TSC, '--noEmit', '-p', config, ...incremental('tsc-known-bugs')], {
     quiet: true,
+    cwd: ROOT, // tsc names files relative to it
     timeoutMs: RUN_LIMIT_MS,
   });
   for (const line of res.stdout.split('\n')) {
     const m = /^(.+?)\(\d+,\d+\): error /.exec(line);
     if (!m) continue;
-    const file = path.resolve(dir, m[1]);
-    const abs = files.find((f) => f === file || f === path.resolve(ROOT, m[1])) ?? file;
-    errors.set(abs, [...(errors.get(abs) ?? []), line.trim()]);
+    const file = path.resolve(ROOT, m[1]);
+    errors.set(file, [...(errors.get(file) ?? []), line.trim()]);
   }
   if (res.code !== 0 && errors.size === 0) errors.set(files[0], [firstLine(res.stdout + res.stderr)]);
   return errors;
