@@ -6,6 +6,7 @@
 // The progress summary at the end comes from tools/student/progress-reporter.js (jest.config.ts).
 const path = require('node:path');
 const kata = require('../common/kata.js');
+const { configArgs } = require('../common/jest-base.js');
 const { runWatched, describeStall, REPORTER } = require('../common/watchdog.js');
 const { targetName } = require('../common/target.js');
 const { killTree } = require('../common/kill-tree.js');
@@ -148,7 +149,7 @@ async function main(argv, opts = {}) {
   for (const id of kata.treeIds()) if (!ids.includes(id)) ids.push(id);
   const all = argv.includes('--all');
   const rest = argv.filter((a) => a !== '--all');
-  const args = [JEST, ...jestArgs(rest, ids), ...reporterArgs(all)];
+  const args = [JEST, ...configArgs(rest), ...jestArgs(rest, ids), ...reporterArgs(all)];
   const { code, stall, events } = await runWatched(process.execPath, args, {
     ...opts,
     // jest runs in its own process group (so the watchdog can kill it whole): Ctrl-C must too.

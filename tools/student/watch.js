@@ -22,6 +22,7 @@ const { spawnSync } = require('node:child_process');
 const kata = require('../common/kata.js');
 const { targetName } = require('../common/target.js');
 const { jestArgs, reporterArgs, reportStall, TAKES_VALUE } = require('./test.js');
+const { configArgs } = require('../common/jest-base.js');
 const { runWatched } = require('../common/watchdog.js');
 const { killTree } = require('../common/kill-tree.js');
 const { painter, shortName } = require('./progress-reporter.js');
@@ -135,14 +136,18 @@ function run() {
   if (process.stdout.isTTY) process.stdout.write('\u001b[2J\u001b[3J\u001b[H');
   process.stdout.write(`npm run watch: ${targets.join(', ')}  (${new Date().toLocaleTimeString()})\n`);
   const ran = targets;
-  runWatched(process.execPath, [JEST, ...jestArgs(ran, ids), ...flags, ...reporterArgs(all)], {
-    env: { KATA_WATCH: ran.join(', ') },
-    // jest never reads the keys: they are watch's.
-    stdio: ['ignore', 'inherit', 'inherit'],
-    onSpawn: (c) => {
-      child = c;
+  runWatched(
+    process.execPath,
+    [JEST, ...configArgs(flags), ...jestArgs(ran, ids), ...flags, ...reporterArgs(all)],
+    {
+      env: { KATA_WATCH: ran.join(', ') },
+      // jest never reads the keys: they are watch's.
+      stdio: ['ignore', 'inherit', 'inherit'],
+      onSpawn: (c) => {
+        child = c;
+      },
     },
-  }).then(({ stall, events }) => {
+  ).then(({ stall, events }) => {
     child = null;
     if (again) {
       again = false;
