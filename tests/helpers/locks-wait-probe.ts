@@ -13,12 +13,20 @@ export interface WaitProbeSlots {
   /** Calls to Atomics.wait while armed. */
   entries: number;
   /** Of those, the calls that returned "timed-out". */
-  timedOut: number;
+  timedOut?: number;
   /** Calls in progress: 1 from the call until it returns (the thread sleeps, or is about to). */
   inside?: number;
 }
 
-let armed: { board: Int32Array; slots: WaitProbeSlots } | undefined;
+/** Which calls count (all, by default). */
+export interface WaitProbeFilter {
+  /** Only waits with no time limit (a timed wait is a poll or a pause, not a block). */
+  untimedOnly?: boolean;
+  /** Not the waits on this buffer (the test's own board). */
+  except?: ArrayBufferLike;
+}
+
+let armed: { board: Int32Array; slots: WaitProbeSlots; filter: WaitProbeFilter } | undefined;
 let notifies = 0;
 let countNotifies = false;
 
@@ -34,7 +42,12 @@ Atomics.wait = function wait(
   value: number | bigint,
   timeout?: number,
 ) {
-  const probe = armed;
+  const probe =
+    armed &&
+    typedArray.buffer !== armed.filter.except &&
+    !(armed.filter.untimedOnly && timeout !== undefined && timeout !== Infinity)
+      ? armed
+      : undefined;
   if (probe) {
     if (probe.slots.inside !== undefined) Atomics.add(probe.board, probe.slots.inside, 1);
     Atomics.add(probe.board, probe.slots.entries, 1);
@@ -47,14 +60,20 @@ Atomics.wait = function wait(
     value,
     timeout,
   );
-  if (probe && result === 'timed-out') Atomics.add(probe.board, probe.slots.timedOut, 1);
+  if (probe?.slots.timedOut !== undefined && result === 'timed-out')
+    Atomics.add(probe.board, probe.slots.timedOut, 1);
   if (probe?.slots.inside !== undefined) Atomics.sub(probe.board, probe.slots.inside, 1);
   return result;
 } as typeof Atomics.wait;
 
 /** Runs `fn` (the student's acquire()) with Atomics.wait counted on `board`. */
-export function countingWaits<T>(board: Int32Array, slots: WaitProbeSlots, fn: () => T): T {
-  armed = { board, slots };
+export function countingWaits<T>(
+  board: Int32Array,
+  slots: WaitProbeSlots,
+  fn: () => T,
+  filter: WaitProbeFilter = {},
+): T {
+  armed = { board, slots, filter };
   try {
     return fn();
   } finally {

@@ -4,7 +4,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-export const TSX_REQUIRE = require.resolve('tsx/cjs');
 /** The tests' own TypeScript loader for their workers: tsx's job, at a fraction of its start-up. */
 const TS_LOADER = path.join(__dirname, 'ts-loader.js');
 const ENTRY = path.join(__dirname, 'worker-entry.ts');
