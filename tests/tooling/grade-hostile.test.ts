@@ -15,7 +15,7 @@ const ID = '01-threads/thread';
 const SANDBOX = sandboxed();
 // The grader's two limits, short: what is asserted (which limit ends a hand-in, the score it
 // leaves) does not depend on their length, and the wait for them was most of this file's time.
-// TIMEOUT_S (`--timeout`) alone ends `loops-at-import` (the watchdog starts only once a result is
+// TIMEOUT_S (`--timeout`) alone ends `hangs-at-import` (the watchdog starts only once a result is
 // written); STALL_MS (KATA_STALL_MS, the watchdog's threshold) ends `loops-in-a-function`. Both
 // are still several times an honest run: a whole honest grade (a cold jest process) took 1.7-5.6 s
 // at load 4-6 on 2 cores beside the looping hand-in, and stayed under 20 s at load 22; the longest
@@ -73,7 +73,15 @@ import os from 'node:os';`,
     code: `require('node:child_process').spawn('sleep', ['${sleepArg}'], { detached: true, stdio: 'ignore' }).unref();`,
   },
   'exits-at-import': { base: SOLUTION, points: 0, code: 'process.exit(0);', error: /./ },
-  'loops-at-import': { base: SOLUTION, points: 0, code: 'for (;;) {}', error: /timeout/ },
+  // Blocked for ever at import without using a CPU (`Atomics.wait` on a cell nobody notifies):
+  // to the time limit the same as `for (;;) {}`, which spun one core for the whole 20 s, a fifth
+  // of the CPU of verify's tooling tests. A hand-in spinning beside the honest ones stays below.
+  'hangs-at-import': {
+    base: SOLUTION,
+    points: 0,
+    code: 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);',
+    error: /timeout/,
+  },
   // The 13th of 16 tests is the first to read isAlive: the 12 before it count, the watchdog ends
   // the run long before the time limit and names the test.
   'loops-in-a-function': {
@@ -107,7 +115,7 @@ let exitCode: number | null = null;
     // Three jobs: a grade waits about as much as it computes; with 3 the grade took 21 s instead
     // of 28 s at load 4, the honest grades 3.8-5.4 s at load 12 (2.3-5.9 s with 2 jobs).
     const order = Object.entries(HOSTILE).sort(
-      ([a], [b]) => +(b === 'loops-at-import') - +(a === 'loops-at-import'),
+      ([a], [b]) => +(b === 'hangs-at-import') - +(a === 'hangs-at-import'),
     );
     const repos = order.map(([name, h]) => {
       const repo = path.join(tmp, name);
