@@ -2,10 +2,11 @@
 import type { Worker as WorkerType } from 'node:worker_threads';
 import { activeHandles as nodeActiveHandles, isPendingTimer } from './node-internals';
 
-// The real module object: `import` through ts-jest's interop would give a read-only copy.
+// The real module object: `import` through the transform's interop would give a read-only copy.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
 
+const ESBUILD = require.resolve('esbuild');
 const TRACKED = Symbol.for('kata.trackedWorkers');
 interface Tracked {
   live: Map<WorkerType, string>;
@@ -23,6 +24,10 @@ export function trackWorkers(): void {
   class TrackedWorker extends Base {
     constructor(filename: string | URL, options?: import('node:worker_threads').WorkerOptions) {
       super(filename, options);
+      // esbuild's compiler thread, which jest's transform (tools/common/ts-transform.js) starts
+      // when a test first requires a file not yet compiled: jest's, not the test's. (By its file:
+      // a worker running esbuild's code runs no one else's.)
+      if (String(filename) === ESBUILD) return;
       const what = options?.eval ? 'an eval worker' : `a worker running ${String(filename)}`;
       live.set(this, what);
       tracked.started++;

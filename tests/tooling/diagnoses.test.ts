@@ -105,7 +105,10 @@ describe('a test that timed out', () => {
       setupFilesAfterEnv: [path.join(ROOT, 'tests', 'helpers', 'setup.ts')],
       testPathIgnorePatterns: [],
       transform: {
-        '^.+\\.ts$': [require.resolve('ts-jest'), { tsconfig: path.join(ROOT, 'tsconfig.json') }],
+        '^.+\\.ts$': [
+          path.join(ROOT, 'tools', 'common', 'ts-transform.js'),
+          { tsconfig: path.join(ROOT, 'tsconfig.json') },
+        ],
       },
     });
     const results = jestJson(['--config', JSON.stringify(config)]);

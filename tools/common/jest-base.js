@@ -46,9 +46,9 @@ function projectConfig(extra = {}) {
     testEnvironment: path.join(ROOT, 'tests', 'helpers', 'environment.js'),
     roots: ['<rootDir>/tests'],
     testMatch: ['**/*.test.ts'],
-    // ts-jest with tsconfig's isolatedModules: one file at a time (type errors are tsc's job in
-    // verify), and get-port's ESM JavaScript too (allowJs); through ts-transform.js, which
-    // compiles a file once whatever the project (verify's fixture run has one project a fixture).
+    // esbuild, one file at a time (type errors are tsc's job in verify), and get-port's ESM
+    // JavaScript too; ts-transform.js compiles a file once whatever the project (verify's fixture
+    // run has one project a fixture).
     transform: {
       '^.+\\.[tj]s$': [
         path.join(__dirname, 'ts-transform.js'),
