@@ -66,15 +66,17 @@ function projectConfig(extra = {}) {
 }
 
 /**
- * The exercise tests' configuration: jest.config.ts exports it, and `npm test` and `npm run watch`
- * pass it to jest as JSON (`configArgs`), which spares every run loading TypeScript
- * and ts-node to read jest.config.ts (a third of a second of CPU).
+ * The exercise tests' configuration, against `target` (exercises or solutions): jest.config.ts
+ * exports it, and `npm test`, `npm run watch`, verify and the grader pass it to jest as JSON,
+ * which spares every run loading TypeScript and ts-node to read jest.config.ts (a third of a
+ * second of CPU).
+ * @param {string} [target]
  */
-function studentConfig() {
+function studentConfig(target = targetName()) {
   return {
-    ...projectConfig(),
+    ...projectConfig({ moduleNameMapper: moduleNameMapper(target) }),
     // One record of file times a tree: the stubs' fast failures must not order the solutions' run.
-    id: projectId(targetName()),
+    id: projectId(target),
     testSequencer: TEST_SEQUENCER,
     testTimeout: 10_000,
     // Twice the cores (at most 8): the tests mostly wait.

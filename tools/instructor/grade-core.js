@@ -10,6 +10,7 @@ const { run } = require('../common/run.js');
 const { runSandboxed } = require('./sandbox.js');
 const { readRecords } = require('./grade-reporter.js');
 const { DEFAULT_STALL_MS } = require('../common/watchdog.js');
+const { studentConfig } = require('../common/jest-base.js');
 
 const ROOT = kata.ROOT;
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -123,10 +124,13 @@ async function canonicalTests(ids, tmp) {
   const hasSolutions = ids.every((id) => fs.existsSync(path.join(ROOT, 'solutions', `${id}.ts`)));
   const out = path.join(tmp, 'canonical.json');
   const files = ids.map((id) => path.join(ROOT, 'tests', `${id}.test.ts`)).filter((f) => fs.existsSync(f));
+  const target = hasSolutions ? 'solutions' : 'exercises';
   const res = await run(
     process.execPath,
     [
       JEST,
+      '--config',
+      JSON.stringify(studentConfig(target)),
       '--ci',
       '--json',
       `--outputFile=${out}`,
@@ -137,7 +141,7 @@ async function canonicalTests(ids, tmp) {
     ],
     {
       cwd: ROOT,
-      env: jestEnv({ KATA_TARGET: hasSolutions ? 'solutions' : 'exercises' }),
+      env: jestEnv({ KATA_TARGET: target }),
       timeoutMs: 180_000,
       quiet: true,
     },

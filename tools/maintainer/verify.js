@@ -30,6 +30,7 @@ const { materialize } = require('./known-bugs.js');
 const { layout, contract } = require('./verify-files.js');
 const { jestJson, testRows, firstLine, hangNote, isJestTimeout, RUN_LIMIT_MS } = require('./jest-run.js');
 const { runFixtures, loadErrors } = require('./fixture-run.js');
+const { studentConfig, toolingConfig } = require('../common/jest-base.js');
 
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const PRETTIER = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
@@ -230,7 +231,8 @@ async function jestJsonRetryingCrashes(args, env) {
   log(
     `  note: ${files.map((f) => path.relative(ROOT, f)).join(', ')}: its jest process crashed (${firstLine(crashed[0].message)}); run again`,
   );
-  const again = await jestJson(tmpDir, ['--runTestsByPath', ...files], env);
+  const config = args[0] === '--config' ? args.slice(0, 2) : [];
+  const again = await jestJson(tmpDir, [...config, '--runTestsByPath', ...files], env);
   const redone = new Map((again.report?.testResults ?? []).map((/** @type {any} */ f) => [f.name, f]));
   first.report.testResults = first.report.testResults.map((/** @type {any} */ f) => redone.get(f.name) ?? f);
   return first;
@@ -245,12 +247,18 @@ async function jestJsonRetryingCrashes(args, env) {
 async function testRuns(ids) {
   // 2 jest workers each: 4 at once, as many as a student's full run on 2 cores (jest-base.js
   // studentWorkers); 4 each failed the job-server's 3 s waits for a first reply at load 13.
-  const args = [...testPaths(ids), '--maxWorkers=2'];
+  /** @param {string} target */
+  const args = (target) => [
+    '--config',
+    JSON.stringify(studentConfig(target)),
+    ...testPaths(ids),
+    '--maxWorkers=2',
+  ];
   const [solutions, stubs] = await Promise.all([
     steps.has('solutions') || steps.has('contract')
-      ? jestJsonRetryingCrashes(args, { KATA_TARGET: 'solutions' })
+      ? jestJsonRetryingCrashes(args('solutions'), { KATA_TARGET: 'solutions' })
       : null,
-    steps.has('stubs') ? jestJsonRetryingCrashes(args, { KATA_TARGET: 'exercises' }) : null,
+    steps.has('stubs') ? jestJsonRetryingCrashes(args('exercises'), { KATA_TARGET: 'exercises' }) : null,
   ]);
   if (solutions) {
     const { res, report } = solutions;
@@ -370,11 +378,9 @@ async function bugTypeErrors(files) {
 /** The tests of the tools and CLIs (tests/tooling/), against solutions/. */
 async function toolingRun() {
   if (steps.has('tooling') && !flags.exercise && fs.existsSync(path.join(ROOT, 'tests', 'tooling'))) {
-    const { res, report } = await jestJson(
-      tmpDir,
-      ['--config', JSON.stringify(require('../common/jest-base.js').toolingConfig())],
-      { KATA_TARGET: 'solutions' },
-    );
+    const { res, report } = await jestJson(tmpDir, ['--config', JSON.stringify(toolingConfig())], {
+      KATA_TARGET: 'solutions',
+    });
     const rows = testRows(report);
     for (const t of rows)
       check(t.status === 'passed', `tooling: ${t.file} › ${t.fullName}`, firstLine(t.failureMessages?.[0]));
