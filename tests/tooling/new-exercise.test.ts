@@ -6,13 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { check } from '../helpers/assert';
+import { scratchRepo } from '../helpers/scratch-repo';
 import { ROOT } from '../helpers/target';
 
-// The clone's node_modules is ours, linked entry by entry, but for its caches
-// (node_modules/.cache): verify keeps tsc's incremental records there, under paths of the repo it
-// checks. Shared, the clone's verify and ours overwrote each other's records, and each tsc ran
-// cold (3.2 s of CPU warm, 7.2 s after the clone's). The clone's caches persist in a folder of
-// their own, and the clone sits at the same path every run (one a checkout), so its tsc runs warm.
+// The clone (tests/helpers/scratch-repo.ts) keeps its caches (node_modules/.cache) in a folder of
+// their own: verify keeps tsc's incremental records there, under paths of the repo it checks.
+// Shared, the clone's verify and ours overwrote each other's records, and each tsc ran cold (3.2 s
+// of CPU warm, 7.2 s after the clone's). The clone sits at the same path every run (one a
+// checkout), so its tsc runs warm.
 const CLONE_CACHE = path.join(ROOT, 'node_modules', '.cache', 'kata-new-exercise');
 const CLONE = path.join(
   os.tmpdir(),
@@ -24,32 +25,7 @@ describe('npm run new-exercise', () => {
   beforeAll(() => {
     dir = CLONE;
     fs.rmSync(dir, { recursive: true, force: true }); // left by a run that was killed
-    fs.mkdirSync(dir);
-    for (const entry of [
-      'exercises',
-      'solutions',
-      'tests',
-      'tools',
-      'kata.json',
-      'README.md',
-      '.github',
-      'package.json',
-      'tsconfig.json',
-      '.prettierrc.json',
-      '.prettierignore',
-      'jest.config.ts',
-    ])
-      fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-    fs.mkdirSync(path.join(dir, 'node_modules'));
-    for (const entry of fs.readdirSync(path.join(ROOT, 'node_modules')))
-      if (entry !== '.cache')
-        fs.symlinkSync(
-          path.join(ROOT, 'node_modules', entry),
-          path.join(dir, 'node_modules', entry),
-          'junction',
-        );
-    fs.mkdirSync(CLONE_CACHE, { recursive: true });
-    fs.symlinkSync(CLONE_CACHE, path.join(dir, 'node_modules', '.cache'), 'junction');
+    scratchRepo(dir, CLONE_CACHE);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

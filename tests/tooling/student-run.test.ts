@@ -8,17 +8,17 @@ import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describeFailure } from '../../tools/student/failure.js';
 import { syntaxErrors } from '../../tools/student/syntax.js';
+import { scratchRepo } from '../helpers/scratch-repo';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TEST_JS = path.join(ROOT, 'tools', 'student', 'test.js');
 const PROGRESS = path.join(ROOT, 'node_modules', '.cache', 'kata', 'progress.json');
 const kata = JSON.parse(fs.readFileSync(path.join(ROOT, 'kata.json'), 'utf8')) as { exercises: unknown[] };
 
 /** Runs `npm test -- ...args` the way npm does, without npm; returns its screen. */
-function npmTest(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 170_000) {
+function npmTest(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 170_000, repo = ROOT) {
   const started = Date.now();
-  const res = spawnSync(process.execPath, [TEST_JS, ...args], {
-    cwd: ROOT,
+  const res = spawnSync(process.execPath, [path.join(repo, 'tools', 'student', 'test.js'), ...args], {
+    cwd: repo,
     env: { ...process.env, KATA_TARGET: 'exercises', NO_COLOR: '1', FORCE_COLOR: '', ...env },
     encoding: 'utf8',
     timeout,
@@ -102,12 +102,34 @@ describe('one failure, as shown for the exercise being worked on', () => {
 });
 
 describe('diagnoses', () => {
-  it('names a missing export as one', () => {
-    const raw = [
-      '`startEchoServer(0)` threw `TypeError: (0 , echo_server_1.startEchoServer) is not a function` instead of returning a promise.',
-      `    at Object.<anonymous> (${ROOT}/tests/04-tcp/echo-server.test.ts:10:3)`,
-    ].join('\n');
-    expect(describeFailure(raw)[0]).toMatch(/^Is `startEchoServer` exported\?/);
+  it('names a missing export as one, as `npm test` shows it', () => {
+    // In a scratch copy: the student's screen (the summary) is shown only for exercises/ itself.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-export-'));
+    try {
+      scratchRepo(path.join(dir, 'repo'), path.join(dir, 'cache'));
+      const source = fs.readFileSync(path.join(ROOT, 'solutions', '04-tcp', 'echo-server.ts'), 'utf8');
+      const unexported = source.replace(
+        /^export (async )?function startEchoServer\b/m,
+        '$1function startEchoServer',
+      );
+      expect(unexported).not.toBe(source);
+      fs.writeFileSync(path.join(dir, 'repo', 'exercises', '04-tcp', 'echo-server.ts'), unexported);
+      const { code, screen } = npmTest(['echo-server'], {}, 60_000, path.join(dir, 'repo'));
+      expect(code).toBe(1);
+      expect(screen).toMatch(/First failing test: .*\n\s+Is `startEchoServer` exported\?/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('names a missing class export as one, in the form either compiler gives it', () => {
+    for (const compiled of ['import_mutex.Mutex', 'mutex_1.Mutex']) {
+      const raw = [
+        `\`new Mutex(buffer)\` threw \`TypeError: ${compiled} is not a constructor\``,
+        `    at Object.<anonymous> (${ROOT}/tests/02-locks/mutex.test.ts:10:3)`,
+      ].join('\n');
+      expect(describeFailure(raw)[0]).toMatch(/^Is `Mutex` exported\?/);
+    }
   });
 
   it('gives the compiler’s line for an exercise file that does not parse (a missing final `}`)', () => {

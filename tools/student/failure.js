@@ -7,9 +7,10 @@ const path = require('node:path');
 const { stripVTControlCharacters } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-// `(0 , echo_server_1.startEchoServer) is not a function`, `mutex_1.Mutex is not a constructor`:
-// what an import of a name the module does not export turns into once compiled to CommonJS.
-const MISSING_EXPORT = /\b[\w$]+_1\.([\w$]+)\)? is not a (?:function|constructor)/;
+// `(0 , import_echo_server.startEchoServer) is not a function`, `import_mutex.Mutex is not a
+// constructor`: what an import of a name the module does not export turns into once compiled to
+// CommonJS by esbuild (the tests' compiler); tsc's form (`echo_server_1.…`, `mutex_1.…`) too.
+const MISSING_EXPORT = /\b(?:import_[\w$]+|[\w$]+_1)\.([\w$]+)\)? is not a (?:function|constructor)/;
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/;
 // `read ECONNRESET` alone, thrown from Node's own stream code: a socket emitted `error` and nothing
 // listened, so EventEmitter threw it (any listener, or a test's own check, would have said more).
