@@ -8,6 +8,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { studentConfig } = require('../common/jest-base.js');
+const { testShares } = require('../common/points.js');
+
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
@@ -18,11 +21,14 @@ function runnerResult(id, points, report) {
   const file = report?.testResults?.[0];
   /** @type {any[]} */
   const cases = file?.assertionResults ?? [];
-  const each = cases.length > 0 ? points / cases.length : 0;
-  const tests = cases.map((t) => ({
+  const shares = testShares(
+    points,
+    cases.map((t) => t.status === 'passed'),
+  );
+  const tests = cases.map((t, i) => ({
     name: [...t.ancestorTitles, t.title].join(' › '),
     status: t.status === 'passed' ? 'pass' : 'fail',
-    score: t.status === 'passed' ? Math.round(each * 100) / 100 : 0,
+    score: shares[i].score,
     message: (t.failureMessages ?? []).join('\n').slice(0, 2000),
     test_code: `npx jest tests/${id}.test.ts -t ${JSON.stringify(t.title)}`,
     filename: `tests/${id}.test.ts`,
@@ -56,6 +62,9 @@ if (require.main === module) {
     process.execPath,
     [
       path.join(ROOT, 'node_modules/jest/bin/jest.js'),
+      // As JSON: reading jest.config.ts would load ts-node and TypeScript, once per exercise.
+      '--config',
+      JSON.stringify(studentConfig('exercises')),
       '--ci',
       '--json',
       `--outputFile=${out}`,

@@ -11,6 +11,7 @@ const { runSandboxed } = require('./sandbox.js');
 const { readRecords } = require('./grade-reporter.js');
 const { DEFAULT_STALL_MS } = require('../common/watchdog.js');
 const { studentConfig } = require('../common/jest-base.js');
+const { round2 } = require('../common/points.js');
 
 const ROOT = kata.ROOT;
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -22,7 +23,6 @@ const CONFIG_FILE =
 const COMPARED_DIRS = ['tests', 'tools', '.github'];
 const JUNK = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini', 'node_modules', '.git']);
 
-const round2 = (/** @type {number} */ x) => Math.round(x * 100) / 100;
 /** @param {unknown} s */
 const firstLine = (s) =>
   kata

@@ -5,15 +5,21 @@
 // In a Gradescope autograder's run_autograder: `npm run grade -- /autograder/submission
 // --gradescope /autograder/results/results.json`.
 
+const { testShares } = require('../common/points.js');
+
 /** @param {import('./grade-output.js').Graded} g */
 function gradescope({ report, graded }) {
   const tests = report.exercises.flatMap((e, i) => {
     const cases = graded[i]?.tests ?? [];
-    const each = cases.length > 0 ? e.max / cases.length : 0;
-    return cases.map((t) => ({
+    // Shares that add up to the cent: the exercise's points, and what it scored.
+    const shares = testShares(
+      e.max,
+      cases.map((t) => t.status === 'passed'),
+    );
+    return cases.map((t, j) => ({
       name: `${e.id} › ${t.name}`,
-      score: t.status === 'passed' ? Math.round(each * 100) / 100 : 0,
-      max_score: Math.round(each * 100) / 100,
+      score: shares[j].score,
+      max_score: shares[j].max,
       status: t.status === 'passed' ? 'passed' : 'failed',
       output: t.status === 'passed' ? '' : String(t.message || e.error || t.status).slice(0, 4000),
       tags: [e.id],

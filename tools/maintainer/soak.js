@@ -10,6 +10,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { parseArgs } = require('node:util');
 const { run } = require('../common/run.js');
+const { studentConfig } = require('../common/jest-base.js');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -54,11 +55,16 @@ async function main() {
   const times = [];
   for (let i = 1; i <= runs; i++) {
     const out = path.join(tmp, `run-${i}.json`);
-    const res = await run(process.execPath, [JEST, '--json', `--outputFile=${out}`, ...positionals], {
-      env: { CI: 'true', KATA_TARGET: flags.target },
-      timeoutMs: Number(flags['run-timeout']) * 1000,
-      quiet: true,
-    });
+    const config = ['--config', JSON.stringify(studentConfig(flags.target))];
+    const res = await run(
+      process.execPath,
+      [JEST, ...config, '--json', `--outputFile=${out}`, ...positionals],
+      {
+        env: { CI: 'true', KATA_TARGET: flags.target },
+        timeoutMs: Number(flags['run-timeout']) * 1000,
+        quiet: true,
+      },
+    );
     times.push(res.ms);
     let report;
     try {
