@@ -55,6 +55,27 @@ describe('npm test on the untouched stubs', () => {
   }, 180_000);
 });
 
+describe('progress', () => {
+  it('forgets a result once its exercise file changes (a solved file replaced by the stub is not solved)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-progress-'));
+    try {
+      const repo = path.join(dir, 'repo');
+      scratchRepo(repo, path.join(dir, 'cache'));
+      const file = path.join(repo, 'exercises', '03-semaphores', 'limit.ts');
+      const stub = fs.readFileSync(file, 'utf8');
+      fs.copyFileSync(path.join(ROOT, 'solutions', '03-semaphores', 'limit.ts'), file);
+      const solved = npmTest(['limit'], {}, 60_000, repo);
+      expect(solved.screen).toMatch(/✓ +6\. createLimit +03-semaphores\/limit +8\/8 tests pass/);
+      fs.writeFileSync(file, stub); // as `git checkout` would
+      const after = npmTest(['async-mutex'], {}, 60_000, repo);
+      expect(after.screen).toMatch(/Progress: 0\/\d+ exercises solved/);
+      expect(after.screen).toMatch(/ +6\. createLimit +03-semaphores\/limit +not run yet\n/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('the watchdog', () => {
   // 5 s: loading the test file (file-start to the first test) must fit in it, or the watchdog
   // rightly stops the run while loading. With the swapped module compiled cold (jest's cache off)

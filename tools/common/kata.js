@@ -17,7 +17,8 @@ const HINT_LEVELS = ['a nudge', 'the API to read', 'the shape of the answer'];
  * @typedef {{ exercises: Exercise[] }} Kata
  * @typedef {{ test: string, message: string, detail?: unknown }} Failure
  * @typedef {{ passed: number, failed: number, pending: number, total: number, solved: boolean,
- *   failure?: Failure, at?: string, notStarted?: boolean, notCompiling?: unknown }} FileSummary
+ *   failure?: Failure, at?: string, notStarted?: boolean, notCompiling?: unknown, file?: string }} FileSummary
+ *   `file`: a hash of the exercise file's text when the result was recorded
  */
 
 /** kata.json of `root`. @returns {Kata} */
@@ -105,12 +106,29 @@ function writeJson(file, value) {
  */
 /** @returns {Record<string, FileSummary>} */
 function readProgress(root = ROOT) {
-  return readJson(path.join(cacheDir(root), 'progress.json'), {});
+  /** @type {Record<string, FileSummary>} */
+  const all = readJson(path.join(cacheDir(root), 'progress.json'), {});
+  // A result counts for the file it was recorded for: an exercise file changed since (edited,
+  // checked out again, copied over) has no known result, and is run again.
+  return Object.fromEntries(
+    Object.entries(all).filter(([id, s]) => s.file !== undefined && s.file === exerciseHash(id, root)),
+  );
 }
 
 /** @param {Record<string, FileSummary>} progress */
 function writeProgress(progress, root = ROOT) {
+  for (const [id, s] of Object.entries(progress)) s.file ??= exerciseHash(id, root);
   writeJson(path.join(cacheDir(root), 'progress.json'), progress);
+}
+
+/** A hash of exercises/<id>.ts as it is now, or undefined if it cannot be read. @param {string} id @param {string} root */
+function exerciseHash(id, root) {
+  try {
+    const text = fs.readFileSync(path.join(root, 'exercises', `${id}.ts`));
+    return require('node:crypto').createHash('sha1').update(text).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 /** `{ [id]: highest hint level shown (1-based) }`. */

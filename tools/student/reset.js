@@ -84,9 +84,10 @@ async function main() {
     fs.mkdirSync(path.dirname(backup), { recursive: true });
     fs.copyFileSync(file, backup);
   }
+  // Read before the stub is written: a result counts only for the file it was recorded for.
+  const progress = kata.readProgress();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, stub);
-  const progress = kata.readProgress();
   if (progress[id]) {
     delete progress[id];
     kata.writeProgress(progress);
