@@ -122,6 +122,15 @@ export function checkBadArgument(
   kind?: 'TypeError' | 'RangeError',
 ): void {
   const e = error as Error | undefined;
+  // `import_thread.Thread is not a constructor`: the call failed before any argument was looked
+  // at, since the exercise does not export the name. That TypeError is no refusal.
+  const unexported = /\b(?:import_[\w$]+|[\w$]+_1)\.([\w$]+)\)? is not a (?:function|constructor)/.exec(
+    String(e?.message ?? ''),
+  );
+  check(
+    unexported === null,
+    `Expected ${call} to be refused with ${kind ?? 'a TypeError or RangeError'} (a bad \`${name}\`), but the call itself failed: ${show(e)}. Is \`${unexported?.[1]}\` exported?`,
+  );
   check(
     e !== undefined && (kind ? e.name === kind : e.name === 'TypeError' || e.name === 'RangeError'),
     `Expected ${call} to be refused with ${kind ?? 'a TypeError or RangeError'} (a bad \`${name}\`), ${

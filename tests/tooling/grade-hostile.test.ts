@@ -90,7 +90,22 @@ import os from 'node:os';`,
     code: '',
     error: /^stalled: no progress for \d+ s in "Thread › §10 isAlive is false before start\(\)/,
   },
-  'syntax-error': { base: SOLUTION, points: 0, code: 'export const = ;', error: /did not load|crashed/ },
+  'syntax-error': {
+    base: SOLUTION,
+    points: 0,
+    code: 'export const = ;',
+    // The student's file, as in their repo, not the grader's temporary workspace.
+    error: /^did not load: exercises\/01-threads\/thread\.ts does not compile: .*\(line \d+, column \d+/,
+  },
+  // No point for a test that a missing export fails in its own way (a TypeError, where §1 wants
+  // the constructor to refuse bad options with one), and the error line says what is missing.
+  'lacks-an-export': {
+    base: SOLUTION.replace(/^export class Thread\b/m, 'class Thread'),
+    points: 0,
+    code: '',
+    error:
+      /^missing export: the tests import `Thread`, which exercises\/01-threads\/thread\.ts does not export$/,
+  },
   'lacks-the-file': { base: '', points: 0, code: '', error: /exercises\/01-threads\/thread\.ts is missing/ },
   'honest-full': { base: SOLUTION, points: POINTS, code: '' },
   'honest-stub': { base: STUB, points: 0, code: '' },
@@ -125,6 +140,7 @@ let exitCode: number | null = null;
       else fs.rmSync(file);
       return repo;
     });
+    expect(HOSTILE['lacks-an-export'].base).not.toMatch(/^export class Thread\b/m);
     expect(HOSTILE['loops-in-a-function'].base).toMatch(/get isAlive\(\): boolean \{\n {4}for \(;;\) \{\}/);
     const out = path.join(tmp, 'saved.json');
     exitCode = await new Promise((resolve) => {

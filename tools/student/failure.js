@@ -119,4 +119,4 @@ function unhandledSocketError(text, frames) {
   ];
 }
 
-module.exports = { splitFailure, usefulFrame, codeFrame, describeFailure };
+module.exports = { splitFailure, usefulFrame, codeFrame, describeFailure, MISSING_EXPORT };
