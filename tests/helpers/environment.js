@@ -1,13 +1,26 @@
-// jest test environment of every run (tools/common/jest-base.js): Node's, plus one fact jest
-// does not expose to a test file: whether the test now ending failed by jest's own timeout
-// (`Exceeded timeout of N ms`). tests/helpers/setup.ts reads it (`currentTestTimedOut()`) so
-// that a test that timed out is not failed a second time as a leak. It comes from jest-circus's
-// documented `handleTestEvent` hook, which runs before the test's afterEach hooks.
+// jest test environment of every run (tools/common/jest-base.js): Node's, plus two facts jest
+// does not expose to a test file:
+// - whether the test now ending failed by jest's own timeout (`Exceeded timeout of N ms`).
+//   tests/helpers/setup.ts reads it (`currentTestTimedOut()`) so that a test that timed out is
+//   not failed a second time as a leak. It comes from jest-circus's documented `handleTestEvent`
+//   hook, which runs before the test's afterEach hooks.
+// - the file descriptor of this jest worker process's IPC channel to jest (`process.channel`,
+//   which the test file's copy of `process` cannot read), which the leak check must never close.
 const { TestEnvironment } = require('jest-environment-node');
 
 const FLAG = '__kataTestTimedOut';
+const IPC_FD = '__kataIpcFd';
 
 class KataEnvironment extends TestEnvironment {
+  /**
+   * @param {import('@jest/environment').JestEnvironmentConfig} config
+   * @param {import('@jest/environment').EnvironmentContext} context
+   */
+  constructor(config, context) {
+    super(config, context);
+    this.global[IPC_FD] = /** @type {{ fd?: number } | undefined} */ (process.channel)?.fd;
+  }
+
   /** @param {import('@jest/types').Circus.Event} event @param {import('@jest/types').Circus.State} _state */
   handleTestEvent(event, _state) {
     if (event.name === 'test_start') this.global[FLAG] = false;
@@ -22,3 +35,4 @@ class KataEnvironment extends TestEnvironment {
 
 module.exports = KataEnvironment;
 module.exports.FLAG = FLAG;
+module.exports.IPC_FD = IPC_FD;

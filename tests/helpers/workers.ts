@@ -53,7 +53,14 @@ export function runInWorker<T>(
     };
     const timer = setTimeout(() => {
       const extra = state ? ` ${state()}` : '';
-      finish(() => reject(new WorkerTimeout(`${what} did not finish within ${timeoutMs} ms.${extra}`)));
+      finish(() =>
+        reject(
+          new WorkerTimeout(
+            `${what} did not finish within ${timeoutMs} ms: a call never returned (a loop that never ends, ` +
+              `such as \`while (true) {}\`, or a wait that nothing wakes).${extra}`,
+          ),
+        ),
+      );
     }, timeoutMs);
     worker.once(
       'message',

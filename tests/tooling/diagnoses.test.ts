@@ -2,7 +2,10 @@
 // - a server with no socket `'error'` listener failed with a bare `read ECONNRESET`: npm test's
 //   failure view (tools/student/failure.js) now says what happened and the usual cause;
 // - a test that hit jest's timeout with a connection open was failed a second time, as a leak
-//   (tests/helpers/setup.ts): the leak check now closes what it left without reporting it.
+//   (tests/helpers/setup.ts): the leak check now closes what it left without reporting it;
+// - the leak check closed a jest worker process's own IPC channel, which ended the process with
+//   exit code 0: every result of the file lost, "a jest worker process crashed" (a grade scored
+//   0 for a Mutex whose one-thread checks hang, 5 of whose 16 tests pass).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -126,5 +129,30 @@ describe('a test that timed out', () => {
     // What the timed-out test left open was closed: it is not blamed on the next test.
     expect(leaky.failureMessages.join('\n').match(/a TCP server/g)).toHaveLength(1);
     expect(byTitle['passes after them'].status).toBe('passed');
+  }, 60_000);
+});
+
+describe('a test file whose worker checks hang, in a jest worker process (as a grade and a full npm test run it)', () => {
+  it('keeps its results: the leak check never closes the process’s channel to jest', () => {
+    // The reference Mutex, except that withLock() waits for ever when fn throws: its one-thread
+    // checks (in a worker) never finish; the checks across workers pass.
+    const source = fs.readFileSync(path.join(ROOT, 'solutions', '02-locks', 'mutex.ts'), 'utf8');
+    const hanging = source.replace(
+      /return fn\(\);\n(\s*)\} finally \{/,
+      'return fn();\n$1} catch {\n$1  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);\n$1} finally {',
+    );
+    expect(hanging).not.toBe(source);
+    const file = path.join(dir, 'mutex.ts');
+    fs.writeFileSync(file, hanging);
+    const results = jestJson(
+      [
+        '--workerIdleMemoryLimit=2GB',
+        '--runTestsByPath',
+        path.join(ROOT, 'tests', '02-locks', 'mutex.test.ts'),
+      ],
+      { KATA_TARGET: 'solutions', KATA_OVERRIDE: JSON.stringify({ '02-locks/mutex': file }) },
+    );
+    expect(results).toHaveLength(16);
+    expect(results.filter((r) => r.status === 'passed').length).toBeGreaterThanOrEqual(5);
   }, 60_000);
 });
