@@ -1,7 +1,7 @@
 // Mutex: Python's threading.Lock for worker threads. All student code runs in worker threads
 // (tests/fixtures/mutex-tasks.ts): a lock that blocks for ever must fail a test, not hang jest.
 import * as path from 'node:path';
-import { check, checkBadArgument, raceWith, show, waitUntil } from '../helpers/assert';
+import { check, checkBadArgument, noProgress, raceWith, show, waitUntil } from '../helpers/assert';
 import { runInWorker } from '../helpers/workers';
 import { onCleanup } from '../helpers/handles';
 import { checkSleeps } from '../helpers/cpu';
@@ -318,7 +318,23 @@ describe('Mutex', () => {
           'Taking the lock must be ONE atomic step (Atomics.compareExchange/exchange), not a load then a store.';
         let total: number;
         try {
-          total = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
+          const all = Promise.all(runs);
+          all.catch(() => undefined); // settled below, or left when no worker moves
+          // No entry at all for 5 s: every worker is stuck (a correct lock lets one in at a time).
+          await raceWith(
+            (signal) =>
+              noProgress(
+                () => Atomics.load(s.board, SLOT.entries),
+                5000,
+                signal,
+                () =>
+                  `No worker got into the lock for 5 s in round ${round} (${Atomics.load(s.board, SLOT.entries)} entries ` +
+                  'so far): a call that never returns, a loop that never ends (`while (true) {}`) or a wait that ' +
+                  `nothing wakes. ${picture(s.board, names)}`,
+              ),
+            [all],
+          );
+          total = (await all).reduce((a, b) => a + b, 0);
         } catch (error) {
           // Two holders make one's release() find the lock already free: report the overlap, its cause.
           if (Atomics.load(s.board, SLOT.overlaps) === 0) throw error;

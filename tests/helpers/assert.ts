@@ -99,6 +99,30 @@ export async function raceWith(
 }
 
 /**
+ * Polls `read()` (a counter in shared memory) until `signal` aborts; fails with `what()` once the
+ * counter has not moved for `ms`. Given to `raceWith` beside the workers that move it: a hammer
+ * whose every worker is stuck (a loop that never ends, a wait nothing wakes) fails after `ms` of
+ * no progress instead of at its whole time budget.
+ */
+export async function noProgress(
+  read: () => number,
+  ms: number,
+  signal: AbortSignal,
+  what: () => string,
+): Promise<void> {
+  let last = read();
+  let since = Date.now();
+  while (!signal.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = read();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= ms) throw new Error(what());
+  }
+}
+
+/**
  * True for anything that is an Error in any realm: an Error made in a worker and cloned across
  * threads, or one thrown by Node's internals, is not `instanceof` the test realm's `Error`.
  */
