@@ -5,6 +5,7 @@
 //
 // Progress and hint levels are kept in node_modules/.cache/kata/ (not in the repo: a fresh
 // `npm ci` starts over, and nothing of it is ever committed).
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { stripVTControlCharacters } = require('node:util');
@@ -125,7 +126,7 @@ function writeProgress(progress, root = ROOT) {
 function exerciseHash(id, root) {
   try {
     const text = fs.readFileSync(path.join(root, 'exercises', `${id}.ts`));
-    return require('node:crypto').createHash('sha1').update(text).digest('hex');
+    return crypto.createHash('sha1').update(text).digest('hex');
   } catch {
     return undefined;
   }
