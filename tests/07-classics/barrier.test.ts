@@ -279,8 +279,8 @@ describe('Barrier', () => {
 
     it('§5 a worker that timed out is not counted: the next round still needs n arrivals', async () => {
       const s = setup();
-      const opts = (id: number) => ({
-        what: `Worker ${id} in \`wait()\``,
+      const opts = (id: number, timeoutMs?: number) => ({
+        what: `Worker ${id} in \`wait(${timeoutMs ?? ''})\``,
         timeoutMs: 12_000,
         signal: s.stop.signal,
         state: () => picture(s.board, 3),
@@ -289,7 +289,7 @@ describe('Barrier', () => {
         TASKS,
         'once',
         [s.buffer, OFFSET, 2, 0, 40, s.boardBuffer, false],
-        opts(0),
+        opts(0, 40),
       );
       check(
         quitter.result === false,
@@ -317,7 +317,7 @@ describe('Barrier', () => {
         TASKS,
         'once',
         [s.buffer, OFFSET, 2, 2, 3000, s.boardBuffer, false],
-        opts(2),
+        opts(2, 3000),
       );
       // Worker 1 must wait for worker 2: returning before worker 2 even called `wait()` already
       // shows that the timed-out arrival was counted (no need to wait out worker 2's 3 s).

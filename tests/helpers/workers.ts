@@ -3,6 +3,7 @@
 // test's own thread: jest cannot time out a blocked main thread, but it can end a worker.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { SLACK_MS, type BoundMessage } from '../fixtures/bounded';
 
 /** The tests' own TypeScript loader for their workers: tsx's job, at a fraction of its start-up. */
 const TS_LOADER = path.join(__dirname, 'ts-loader.js');
@@ -24,6 +25,11 @@ export interface RunOptions {
   state?: () => string;
   /** Aborting terminates the worker and rejects. */
   signal?: AbortSignal;
+  /**
+   * The count of returned calls (an Int32 at 0) that this worker shares with the others of its
+   * group (runAllInWorkers): a bounded call overruns only when no call of the group returned.
+   */
+  progress?: SharedArrayBuffer;
 }
 
 /** Thrown when a worker did not finish in time: the message names the wait that never ended. */
@@ -41,13 +47,16 @@ export function runInWorker<T>(
   options: RunOptions = {},
 ): Promise<T> {
   const { timeoutMs = 5000, what = `\`${exportName}()\` in a worker`, state, signal } = options;
-  const worker = startTsWorker(ENTRY, { file, exportName, args });
+  const progress = options.progress ?? new SharedArrayBuffer(4);
+  const count = new Int32Array(progress);
+  const worker = startTsWorker(ENTRY, { file, exportName, args, progress });
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(watch);
       // Resolve only once the thread is gone, so a test never sees a live helper worker.
       worker.terminate().then(fn, fn);
     };
@@ -62,9 +71,43 @@ export function runInWorker<T>(
         ),
       );
     }, timeoutMs);
-    worker.once(
+    // The bounded call in progress (tests/fixtures/bounded.ts): it overruns when the count has
+    // not moved for its limit.
+    let call: { label: string; limitMs: number; why: string; count: number; since: number } | undefined;
+    const watch = setInterval(() => {
+      if (!call) return;
+      const now = performance.now();
+      const c = Atomics.load(count, 0);
+      if (c !== call.count) {
+        call.count = c;
+        call.since = now;
+        return;
+      }
+      if (now - call.since <= call.limitMs) return;
+      const { label, limitMs, why } = call;
+      const extra = state ? ` ${state()}` : '';
+      const others = options.progress ? ' No call of the other workers returned in that time either.' : '';
+      finish(() =>
+        reject(
+          new WorkerTimeout(
+            `${what}: ${label} had not returned after ${limitMs} ms (${why}, and ${SLACK_MS} ms are allowed for a busy machine): ` +
+              `a call never returned (a loop that never ends, such as ` +
+              `\`while (true) {}\`, or a wait that nothing wakes).${others}${extra}`,
+          ),
+        ),
+      );
+    }, 100);
+    worker.on(
       'message',
-      (msg: { ok: boolean; value?: T; message?: string; stack?: string; name?: string }) => {
+      (msg: { ok: boolean; value?: T; message?: string; stack?: string; name?: string } | BoundMessage) => {
+        if ('bound' in msg) {
+          const { label, limitMs, why } = msg.bound;
+          call =
+            limitMs === null
+              ? undefined
+              : { label, limitMs, why, count: Atomics.load(count, 0), since: performance.now() };
+          return;
+        }
         if (msg.ok) finish(() => resolve(msg.value as T));
         else {
           const err = new Error(msg.message);
@@ -97,17 +140,20 @@ export async function runAllInWorkers<T>(
   calls: { file: string; exportName: string; args?: unknown[]; options?: RunOptions }[],
 ): Promise<T[]> {
   const abort = new AbortController();
+  const progress = new SharedArrayBuffer(4);
   for (const c of calls) c.options?.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   let first: unknown;
   const results = await Promise.allSettled(
     calls.map((c) =>
-      runInWorker<T>(c.file, c.exportName, c.args ?? [], { ...c.options, signal: abort.signal }).catch(
-        (err) => {
-          if (first === undefined) first = err;
-          abort.abort();
-          throw err;
-        },
-      ),
+      runInWorker<T>(c.file, c.exportName, c.args ?? [], {
+        progress,
+        ...c.options,
+        signal: abort.signal,
+      }).catch((err) => {
+        if (first === undefined) first = err;
+        abort.abort();
+        throw err;
+      }),
     ),
   );
   if (first !== undefined) throw first;

@@ -17,7 +17,7 @@
 //
 // Flags: --only <step,…> (types, format, lint, solutions, contract, stubs, bugs, goods, tooling), --bug <substring> (filter fixtures), --jobs N (fixture test files run
 // at once, default 4: most of their time is spent waiting for a timeout that proves a hang),
-// --exercise <id> (repeatable: only these exercises, e.g. --exercise 02-locks/mutex).
+// --exercise <id> (repeatable: only these exercises, e.g. --exercise 02-locks/mutex, or mutex).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -395,7 +395,16 @@ async function toolingRun() {
 async function main() {
   const t0 = Date.now();
   const all = kata.treeIds();
-  const ids = flags.exercise ? all.filter((id) => flags.exercise?.includes(id)) : all;
+  // An exercise as npm test takes it: `07-classics/rw-lock`, `rw-lock` or a topic (`locks`).
+  const unknown = (flags.exercise ?? []).filter((name) => kata.resolveExercise(name, all).length === 0);
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `verify: no exercise ${unknown.map((n) => `\`${n}\``).join(', ')}. Exercises: ${all.join(', ')}.\n`,
+    );
+    process.exit(2);
+  }
+  const chosen = new Set((flags.exercise ?? []).flatMap((name) => kata.resolveExercise(name, all)));
+  const ids = flags.exercise ? all.filter((id) => chosen.has(id)) : all;
   log(`verify: ${ids.length} exercises (${ids.join(', ')})`);
   layout(ids, check);
 
