@@ -1,11 +1,14 @@
-// Two diagnoses a student's run used to get wrong, each reproduced on a real jest run first:
+// Diagnoses a student's run used to get wrong, each reproduced on a real jest run first:
 // - a server with no socket `'error'` listener failed with a bare `read ECONNRESET`: npm test's
 //   failure view (tools/student/failure.js) now says what happened and the usual cause;
 // - a test that hit jest's timeout with a connection open was failed a second time, as a leak
 //   (tests/helpers/setup.ts): the leak check now closes what it left without reporting it;
 // - the leak check closed a jest worker process's own IPC channel, which ended the process with
 //   exit code 0: every result of the file lost, "a jest worker process crashed" (a grade scored
-//   0 for a Mutex whose one-thread checks hang, 5 of whose 16 tests pass).
+//   0 for a Mutex whose one-thread checks hang, 5 of whose 16 tests pass);
+// - a call that never returned in a worker thread ended each test at the worker's whole time limit
+//   (an RWLock whose acquireRead() loops: 70 s for its file); each call now has its own bound
+//   (tests/fixtures/bounded.ts), and the message names the call.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -154,5 +157,45 @@ describe('a test file whose worker checks hang, in a jest worker process (as a g
     );
     expect(results).toHaveLength(16);
     expect(results.filter((r) => r.status === 'passed').length).toBeGreaterThanOrEqual(5);
+  }, 60_000);
+});
+
+describe('a call that never returns, in a worker thread', () => {
+  it('ends each test of the file about 2 s after the call began, naming the call: the whole file well within 30 s', () => {
+    // The reference RWLock, except that acquireRead() waits for ever (a wait that nothing wakes
+    // costs no CPU, unlike `while (true) {}`; the tests see both the same way). Every test calls
+    // it, on one thread, in one worker, in a group that hammers the lock.
+    const source = fs.readFileSync(path.join(ROOT, 'solutions', '07-classics', 'rw-lock.ts'), 'utf8');
+    const stuck = source.replace(
+      /(\n\s*acquireRead\(timeoutMs[^)]*\): boolean \{\n)/,
+      '$1    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);\n',
+    );
+    expect(stuck).not.toBe(source);
+    const file = path.join(dir, 'rw-lock.ts');
+    fs.writeFileSync(file, stuck);
+    const t0 = Date.now();
+    const results = jestJson(
+      ['--runTestsByPath', path.join(ROOT, 'tests', '07-classics', 'rw-lock.test.ts')],
+      {
+        KATA_TARGET: 'solutions',
+        KATA_OVERRIDE: JSON.stringify({ '07-classics/rw-lock': file }),
+      },
+    );
+    const ms = Date.now() - t0;
+    expect(results).toHaveLength(13);
+    for (const r of results) {
+      expect(r.status).toBe('failed');
+      expect(r.failureMessages[0]).toMatch(
+        /`[^`]+` [^\n]*had not returned after 2\d{3} ms \([^)]*2000 ms are allowed for a busy machine\): a call never returned/,
+      );
+    }
+    const message = (title: RegExp) => results.find((r) => title.test(r.title))!.failureMessages[0];
+    expect(message(/^§3 §6 readers share the lock/)).toMatch(
+      /The single-thread RWLock checks: `acquireRead\(0\)`, `acquireRead\(0\)`, `acquireRead\(\)`, `acquireRead\(100\)` on a new lock had not returned after 2000 ms \(it should return at once/,
+    );
+    expect(message(/^§3 §4 §7 4 workers/)).toContain(
+      'No call of the other workers returned in that time either.',
+    );
+    expect(ms).toBeLessThan(30_000);
   }, 60_000);
 });
