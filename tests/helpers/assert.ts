@@ -2,7 +2,7 @@
 // and what usually causes it. (jest's `expect` has no custom message argument.)
 import { inspect, types } from 'node:util';
 // The pattern npm test's failure view recognises a missing export by (both compilers' forms).
-import { MISSING_EXPORT } from '../../tools/student/failure.js';
+import { missingExport } from '../../tools/student/failure.js';
 
 /** A value as a student would read it in a message: `42`, `'hi'`, `undefined`. */
 export function show(value: unknown): string {
@@ -150,10 +150,10 @@ export function checkBadArgument(
   const e = error as Error | undefined;
   // `import_thread.Thread is not a constructor`: the call failed before any argument was looked
   // at, since the exercise does not export the name. That TypeError is no refusal.
-  const unexported = MISSING_EXPORT.exec(String(e?.message ?? ''));
+  const unexported = missingExport(String(e?.message ?? ''));
   check(
-    unexported === null,
-    `Expected ${call} to be refused with ${kind ?? 'a TypeError or RangeError'} (a bad \`${name}\`), but the call itself failed: ${show(e)}. Is \`${unexported?.[1]}\` exported?`,
+    unexported === undefined,
+    `Expected ${call} to be refused with ${kind ?? 'a TypeError or RangeError'} (a bad \`${name}\`), but the call itself failed: ${show(e)}. Is \`${unexported}\` exported?`,
   );
   check(
     e !== undefined && (kind ? e.name === kind : e.name === 'TypeError' || e.name === 'RangeError'),

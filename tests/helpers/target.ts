@@ -17,3 +17,20 @@ export function loadTarget<M>(id: string): M {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(target.targetModule(id)) as M;
 }
+
+/**
+ * Throws unless the module of exercise `id` exports each of `exports` (a worker fixture's
+ * imports, read from the loaded module). A fixture's `checkExports()` calls it, and the worker
+ * entry calls that before any task, so that every test says the export is missing instead of
+ * checking what `new undefined(…)` threw. (The fixture itself loads without them: the test's side
+ * imports it for its constants.)
+ */
+export function requireExports(id: string, exports: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(exports)) {
+    if (value === undefined) {
+      throw new TypeError(
+        `The tests import \`${name}\`, but ${targetName()}/${id}.ts does not export it: check that \`export\` is still in front of it.`,
+      );
+    }
+  }
+}

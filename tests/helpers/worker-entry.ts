@@ -7,8 +7,10 @@ const { file, exportName, args } = workerData as { file: string; exportName: str
 
 (async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fn = require(file)[exportName] as (...a: unknown[]) => unknown;
-  return fn(...args);
+  const fixture = require(file) as Record<string, (...a: unknown[]) => unknown>;
+  // A fixture's `checkExports()` throws when the exercise lacks an export its tasks use.
+  fixture.checkExports?.();
+  return fixture[exportName](...args);
 })().then(
   (value) => parentPort!.postMessage({ ok: true, value }),
   (error: unknown) => {

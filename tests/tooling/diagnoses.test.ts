@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeFailure } from '../../tools/student/failure.js';
+import { describeFailure, missingExport } from '../../tools/student/failure.js';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { projectConfig } = require('../../tools/common/jest-base.js');
 
@@ -197,5 +197,33 @@ describe('a call that never returns, in a worker thread', () => {
       'No call of the other workers returned in that time either.',
     );
     expect(ms).toBeLessThan(30_000);
+  }, 60_000);
+});
+
+describe('a class the tests run in worker threads, without its export', () => {
+  it('fails every test saying the export is missing, not with the lesson of a check it never reached', () => {
+    // Barrier's §1 checks record what `new Barrier(0)` throws: without the export that was a
+    // TypeError ("Barrier is not a constructor"), reported as "expected a RangeError".
+    const source = fs.readFileSync(path.join(ROOT, 'solutions', '07-classics', 'barrier.ts'), 'utf8');
+    const unexported = source.replace(/^export class Barrier\b/m, 'class Barrier');
+    expect(unexported).not.toBe(source);
+    const file = path.join(dir, 'barrier.ts');
+    fs.writeFileSync(file, `${unexported}\nexport const other = 1;\n`);
+    const results = jestJson(
+      ['--runTestsByPath', path.join(ROOT, 'tests', '07-classics', 'barrier.test.ts')],
+      {
+        KATA_TARGET: 'solutions',
+        KATA_OVERRIDE: JSON.stringify({ '07-classics/barrier': file }),
+      },
+    );
+    expect(results).toHaveLength(10);
+    for (const r of results) {
+      expect(r.status).toBe('failed');
+      expect(r.failureMessages[0]).toMatch(
+        /^TypeError: The tests import `Barrier`, but solutions\/07-classics\/barrier\.ts does not export it/,
+      );
+      // What npm test's view and the grade's error line read the name from.
+      expect(missingExport(r.failureMessages[0])).toBe('Barrier');
+    }
   }, 60_000);
 });

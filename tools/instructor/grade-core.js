@@ -12,7 +12,7 @@ const { readRecords } = require('./grade-reporter.js');
 const { DEFAULT_STALL_MS } = require('../common/watchdog.js');
 const { studentConfig } = require('../common/jest-base.js');
 const { round2 } = require('../common/points.js');
-const { MISSING_EXPORT } = require('../student/failure.js');
+const { missingExport } = require('../student/failure.js');
 
 const ROOT = kata.ROOT;
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -299,7 +299,7 @@ async function runExercise(exercise, { ws, dir, canonical, limitMs }, base) {
   else if (byName.size === 0) error = `no tests ran: ${firstLine(file.message)}`;
   else if (passed === 0) {
     // Every test failed on a name the exercise does not export: say so (the student's screen does).
-    const missing = reported.map((t) => MISSING_EXPORT.exec(String(t.message ?? ''))?.[1]).find(Boolean);
+    const missing = reported.map((t) => missingExport(String(t.message ?? ''))).find(Boolean);
     if (missing)
       error = `missing export: the tests import \`${missing}\`, which exercises/${exercise.id}.ts does not export`;
   }

@@ -11,6 +11,18 @@ const ROOT = path.resolve(__dirname, '..', '..');
 // constructor`: what an import of a name the module does not export turns into once compiled to
 // CommonJS by esbuild (the tests' compiler); tsc's form (`echo_server_1.…`, `mutex_1.…`) too.
 const MISSING_EXPORT = /\b(?:import_[\w$]+|[\w$]+_1)\.([\w$]+)\)? is not a (?:function|constructor)/;
+// What the tests' worker fixtures throw for the same (tests/helpers/target.ts requireExports): the
+// test's own words, which need no hint in front.
+const MISSING_EXPORT_STATED = /\bThe tests import `([\w$]+)`, but \S+ does not export it\b/;
+
+/**
+ * The name a failure says the exercise does not export, in either form; undefined if none.
+ * @param {string} text
+ * @returns {string | undefined}
+ */
+function missingExport(text) {
+  return (MISSING_EXPORT.exec(text) ?? MISSING_EXPORT_STATED.exec(text))?.[1];
+}
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/;
 // `read ECONNRESET` alone, thrown from Node's own stream code: a socket emitted `error` and nothing
 // listened, so EventEmitter threw it (any listener, or a test's own check, would have said more).
@@ -119,4 +131,4 @@ function unhandledSocketError(text, frames) {
   ];
 }
 
-module.exports = { splitFailure, usefulFrame, codeFrame, describeFailure, MISSING_EXPORT };
+module.exports = { splitFailure, usefulFrame, codeFrame, describeFailure, MISSING_EXPORT, missingExport };
