@@ -64,7 +64,7 @@ describe('a socket error nobody listened for', () => {
     const shown = describeFailure(raw).join('\n');
     expect(shown).toMatch(/^A socket had its connection reset \(ECONNRESET\) and had no `'error'` listener/);
     expect(shown).toContain(
-      "Usual cause: a socket with no 'error' listener: a client that resets the connection",
+      "Usual cause: a socket with no 'error' listener: whichever end resets the connection",
     );
     expect(shown).toContain("add socket.on('error', …)");
     expect(shown).toMatch(/\n\nError: (read|write) ECONNRESET$/); // then the error itself

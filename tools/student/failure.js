@@ -125,9 +125,10 @@ function unhandledSocketError(text, frames) {
   const what = m[1] === 'EPIPE' ? 'wrote after the other end closed' : 'had its connection reset';
   return [
     `A socket ${what} (${m[1]}) and had no \`'error'\` listener, so Node threw the error: it failed`,
-    'this test (its title names the clause); in a real server it would crash the whole process.',
-    "Usual cause: a socket with no 'error' listener: a client that resets the connection crashes the",
-    "server; add socket.on('error', …) to every socket you create or accept ('close' still follows).",
+    'this test (its title names the clause); in a real program it would crash the whole process.',
+    "Usual cause: a socket with no 'error' listener: whichever end resets the connection (a client",
+    "that goes away, a server that closes), it crashes the other; add socket.on('error', …) to every",
+    "socket you create or accept, server or client ('close' still follows).",
   ];
 }
 
