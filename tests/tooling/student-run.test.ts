@@ -8,6 +8,7 @@ import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describeFailure } from '../../tools/student/failure.js';
 import { syntaxErrors } from '../../tools/student/syntax.js';
+import { renderSummary } from '../../tools/student/progress-reporter.js';
 import { scratchRepo } from '../helpers/scratch-repo';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -151,6 +152,30 @@ describe('diagnoses', () => {
       ].join('\n');
       expect(describeFailure(raw)[0]).toMatch(/^Is `Mutex` exported\?/);
     }
+  });
+
+  it('names the compiler’s message in the row of an exercise that does not compile, when another one is next', () => {
+    const list = [
+      { id: '01-threads/thread', title: 'Thread', goal: 'threads' },
+      { id: '03-semaphores/limit', title: 'createLimit', goal: 'a limit' },
+    ];
+    const results = {
+      '01-threads/thread': { passed: 0, failed: 16, total: 16, solved: false, notStarted: true },
+      '03-semaphores/limit': {
+        passed: 0,
+        failed: 0,
+        total: 0,
+        solved: false,
+        notStarted: false,
+        compileError: "'}' expected. (line 53)",
+        failure: { test: 'exercises/03-semaphores/limit.ts does not compile', detail: [] },
+      },
+    };
+    const lines = renderSummary({ list, results, progress: { ...results } }) as string[];
+    expect(lines.find((l) => l.includes('03-semaphores/limit'))).toMatch(
+      /03-semaphores\/limit\s+does not compile: '\}' expected\. \(line 53\)$/,
+    );
+    expect(lines).toContain('Next: exercises/01-threads/thread.ts  (Thread: threads)');
   });
 
   it('gives the compiler’s line for an exercise file that does not parse (a missing final `}`)', () => {

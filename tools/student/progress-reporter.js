@@ -72,13 +72,15 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
     const mark = !s ? paint.dim(MARK.unknown) : s.solved ? paint.green(MARK.solved) : paint.red(MARK.failing);
     const detail = !s
       ? paint.dim('not run yet')
-      : s.solved
-        ? `${s.passed}/${s.total} tests pass`
-        : s.notStarted
-          ? paint.dim(`not started (${s.total} tests)`)
-          : s.total === 0
-            ? paint.red('the test file did not run')
-            : `${s.passed}/${s.total} tests pass`;
+      : s.compileError
+        ? paint.red(`does not compile: ${s.compileError}`)
+        : s.solved
+          ? `${s.passed}/${s.total} tests pass`
+          : s.notStarted
+            ? paint.dim(`not started (${s.total} tests)`)
+            : s.total === 0
+              ? paint.red('the test file did not run')
+              : `${s.passed}/${s.total} tests pass`;
     const num = String(i + 1).padStart(String(list.length).length);
     out.push(`  ${mark} ${num}. ${e.title.padEnd(titleWidth)}  ${e.id.padEnd(idWidth)}  ${detail}${earlier}`);
   });
@@ -225,6 +227,7 @@ function merge(a, b) {
     solved: a.solved && b.solved,
     notStarted: a.notStarted && b.notStarted,
     failure: a.failure ?? b.failure,
+    compileError: a.compileError ?? b.compileError,
   };
 }
 
@@ -232,7 +235,7 @@ function merge(a, b) {
  * An exercise file that does not parse is never solved, however many tests pass (the per-file
  * transpile forgives a missing final `}`): its first failure becomes the compiler's message.
  * @param {string} id
- * @param {{ solved: boolean, notStarted?: boolean, failure?: any }} summary
+ * @param {{ solved: boolean, notStarted?: boolean, compileError?: string, failure?: any }} summary
  */
 function notCompiling(id, summary) {
   const file = path.join(kata.ROOT, 'exercises', `${id}.ts`);
@@ -240,6 +243,7 @@ function notCompiling(id, summary) {
   if (!first) return;
   summary.solved = false;
   summary.notStarted = false;
+  summary.compileError = `${first.message} (line ${first.line})`;
   summary.failure = {
     test: `exercises/${id}.ts does not compile`,
     message: first.message,
