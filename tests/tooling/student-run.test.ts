@@ -178,6 +178,19 @@ describe('diagnoses', () => {
     expect(lines).toContain('Next: exercises/01-threads/thread.ts  (Thread: threads)');
   });
 
+  it('under watch, names as next what the Solved screen’s `n` goes on to, not an earlier unsolved one', () => {
+    const list = ['a', 'b', 'c'].map((n) => ({ id: `01-t/${n}`, title: n.toUpperCase(), goal: n }));
+    const unsolved = { passed: 0, failed: 1, total: 1, solved: false, failure: { test: 't', detail: [] } };
+    const results = { '01-t/b': { passed: 1, failed: 0, total: 1, solved: true } };
+    const progress = { '01-t/a': unsolved, '01-t/c': unsolved, ...results };
+    const next = (preferNext?: string) =>
+      (renderSummary({ list, results, progress, watching: true, preferNext }) as string[]).find((l) =>
+        l.startsWith('Next:'),
+      );
+    expect(next('01-t/c')).toBe('Next: exercises/01-t/c.ts  (C: c)');
+    expect(next()).toBe('Next: exercises/01-t/a.ts  (A: a)'); // npm test: the first unsolved
+  });
+
   it('gives the compiler’s line for an exercise file that does not parse (a missing final `}`)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-syntax-'));
     try {

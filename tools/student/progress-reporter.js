@@ -49,9 +49,17 @@ function shortName(id, ids) {
 /**
  * The summary's lines. `results`: `{ [id]: summary }` of this run (kata.summarizeFile);
  * `progress`: the cache of earlier runs; `watching`: under `npm run watch` (no command line: its
- * footer has them).
+ * footer has them); `preferNext`: the exercise watch's Solved screen offers next.
  */
-function renderSummary({ list, results, progress, before = {}, watching = false, paint = painter({}) }) {
+function renderSummary({
+  list,
+  results,
+  progress,
+  before = {},
+  watching = false,
+  paint = painter({}),
+  preferNext = /** @type {string | undefined} */ (undefined),
+}) {
   const ids = list.map((e) => e.id);
   const status = (id) => results[id] ?? progress[id];
   const solvedCount = list.filter((e) => status(e.id)?.solved).length;
@@ -92,10 +100,13 @@ function renderSummary({ list, results, progress, before = {}, watching = false,
     out.push('');
   }
 
-  // Next: the first unsolved exercise this run tested (the one being worked on), else the
-  // first unsolved one of the whole kata.
+  // Next: the first unsolved exercise this run tested (the one being worked on), else the one
+  // watch's `n` goes on to (`preferNext`, the first unsolved after it), else the first unsolved
+  // one of the whole kata.
   const next =
-    list.find((e) => results[e.id] && !results[e.id].solved) ?? list.find((e) => !status(e.id)?.solved);
+    list.find((e) => results[e.id] && !results[e.id].solved) ??
+    list.find((e) => e.id === preferNext && !status(e.id)?.solved) ??
+    list.find((e) => !status(e.id)?.solved);
   if (!next) {
     out.push(paint.green(paint.bold(`All ${list.length} exercises solved. Well done!`)));
     out.push('GUIDE.md has more to read; `npm run test:solutions` runs the same tests on the reference.');
@@ -194,6 +205,7 @@ class ProgressReporter {
       progress,
       before,
       watching: Boolean(process.env.KATA_WATCH),
+      preferNext: process.env.KATA_WATCH_NEXT || undefined,
       paint: painter(stream),
     });
     printAfterJestSummary(stream, `${lines.join('\n')}\n`);

@@ -140,7 +140,11 @@ function run() {
     process.execPath,
     [JEST, ...configArgs(flags), ...jestArgs(ran, ids), ...flags, ...reporterArgs(all)],
     {
-      env: { KATA_WATCH: ran.join(', ') },
+      // The summary's "Next:" once these pass: what the Solved screen's `n` goes on to.
+      env: {
+        KATA_WATCH: ran.join(', '),
+        KATA_WATCH_NEXT: nextUnsolved(ids.indexOf(ran[ran.length - 1])) ?? '',
+      },
       // jest never reads the keys: they are watch's.
       stdio: ['ignore', 'inherit', 'inherit'],
       onSpawn: (c) => {
