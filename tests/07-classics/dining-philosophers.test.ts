@@ -17,6 +17,11 @@ const CYCLE_MS = 300;
 /** Nobody moving for this long once all have sat down (and no cycle) is a hang too. */
 const STALL_MS = 6000;
 /**
+ * Nobody having taken a single fork this long after all sat down is a hang: the first to reach
+ * for its forks gets them at once, in any design.
+ */
+const FIRST_TAKE_MS = 2000;
+/**
  * Everybody still at the table asleep in an untimed Atomics.wait of its own code or waiting for a
  * fork, and nobody moving or waking for this long: nobody is left to wake them (a lost wake-up).
  */
@@ -43,8 +48,11 @@ function threads(board: Int32Array, n: number): ThreadState[] {
   });
 }
 
-function picture(board: Int32Array, n: number): string {
-  return `${describeWaits(threads(board, n), 'eat')} Usual causes: every philosopher picks up the same side first (take the lower-numbered fork first, or let at most n - 1 reach for forks at once), or a wait on your shared cells that nobody notifies.`;
+function picture(board: Int32Array, n: number, causes = true): string {
+  const who = describeWaits(threads(board, n), 'eat');
+  return causes
+    ? `${who} Usual causes: every philosopher picks up the same side first (take the lower-numbered fork first, or let at most n - 1 reach for forks at once), or a wait on your shared cells that nobody notifies.`
+    : who;
 }
 
 /** Every philosopher not finished sleeps in its own untimed wait or waits for a fork (some do). */
@@ -57,6 +65,13 @@ function allAsleep(board: Int32Array, n: number): boolean {
     else if (state !== STATE.waiting) return false;
   }
   return sleeping > 0;
+}
+
+/** No philosopher has taken a fork (no ticket drawn), and none has finished: nobody started eating. */
+function noForkTaken(board: Int32Array, n: number): boolean {
+  for (let f = 0; f < n; f++) if (Atomics.load(board, CELL.next + f) !== 0) return false;
+  for (let id = 0; id < n; id++) if (Atomics.load(board, CELL.state + id) === STATE.finished) return false;
+  return true;
 }
 
 /**
@@ -103,15 +118,23 @@ async function dine(n: number, meals: number, options: Options): Promise<number[
       const still = Date.now() - stillSince;
       const cycle = findCycle(threads(board, n));
       const asleep = !cycle && allAsleep(board, n);
-      if ((cycle && still >= CYCLE_MS) || (asleep && still >= ASLEEP_MS) || still >= STALL_MS) {
+      const untouched = noForkTaken(board, n);
+      if (
+        (cycle && still >= CYCLE_MS) ||
+        (asleep && still >= ASLEEP_MS) ||
+        (untouched && still >= FIRST_TAKE_MS) ||
+        still >= STALL_MS
+      ) {
         const what = cycle
           ? 'they deadlocked'
           : asleep
             ? `every philosopher still at the table has slept for ${(still / 1000).toFixed(1)} s with nobody left to wake it (a lost wake-up: a wait on your shared cells that no \`Atomics.notify\` ends)`
-            : `nobody has moved for ${(still / 1000).toFixed(1)} s`;
+            : untouched
+              ? `nobody has taken a fork (nor returned) in the ${(still / 1000).toFixed(1)} s since all sat down: \`philosopher()\` is stuck before its first \`seat.take()\` (a loop that never ends, such as \`while (true) {}\`, or a wait that nothing wakes)`
+              : `nobody has moved for ${(still / 1000).toFixed(1)} s`;
         fail(
           new Error(
-            `§2: Expected ${n} philosophers to eat ${meals} meals each, but ${what}. ${picture(board, n)}`,
+            `§2: Expected ${n} philosophers to eat ${meals} meals each, but ${what}. ${picture(board, n, !untouched)}`,
           ),
         );
       }

@@ -90,7 +90,7 @@ export function runInWorker<T>(
       finish(() =>
         reject(
           new WorkerTimeout(
-            `${what}: ${label} had not returned after ${limitMs} ms (${why}, and ${SLACK_MS} ms are allowed for a busy machine): ` +
+            `${what === label ? label : `${what}: ${label}`} had not returned after ${limitMs} ms (${why}; ${SLACK_MS} ms allow for a busy machine): ` +
               `a call never returned (a loop that never ends, such as ` +
               `\`while (true) {}\`, or a wait that nothing wakes).${others}${extra}`,
           ),

@@ -186,7 +186,7 @@ describe('a call that never returns, in a worker thread', () => {
     for (const r of results) {
       expect(r.status).toBe('failed');
       expect(r.failureMessages[0]).toMatch(
-        /`[^`]+` [^\n]*had not returned after 2\d{3} ms \([^)]*2000 ms are allowed for a busy machine\): a call never returned/,
+        /`[^`]+` [^\n]*had not returned after 2\d{3} ms \([^)]*2000 ms allow for a busy machine\): a call never returned/,
       );
     }
     const message = (title: RegExp) => results.find((r) => title.test(r.title))!.failureMessages[0];
