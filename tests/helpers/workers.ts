@@ -3,7 +3,7 @@
 // test's own thread: jest cannot time out a blocked main thread, but it can end a worker.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { SLACK_MS, type BoundMessage } from '../fixtures/bounded';
+import { SLACK_MS, type BoundMessage, type CallingMessage } from '../fixtures/bounded';
 
 /** The tests' own TypeScript loader for their workers: tsx's job, at a fraction of its start-up. */
 const TS_LOADER = path.join(__dirname, 'ts-loader.js');
@@ -74,6 +74,8 @@ export function runInWorker<T>(
     // The bounded call in progress (tests/fixtures/bounded.ts): it overruns when the count has
     // not moved for its limit.
     let call: { label: string; limitMs: number; why: string; count: number; since: number } | undefined;
+    // The innermost method of the student's class in progress, when the fixture traces them.
+    let calling: string | null = null;
     const watch = setInterval(() => {
       if (!call) return;
       const now = performance.now();
@@ -90,7 +92,9 @@ export function runInWorker<T>(
       finish(() =>
         reject(
           new WorkerTimeout(
-            `${what === label ? label : `${what}: ${label}`} had not returned after ${limitMs} ms (${why}; ${SLACK_MS} ms allow for a busy machine): ` +
+            `${what === label ? label : `${what}: ${label}`} had not returned after ${limitMs} ms (${why}; ${SLACK_MS} ms allow for a busy machine)${
+              calling ? `, stuck in \`${calling}\`` : ''
+            }: ` +
               `a call never returned (a loop that never ends, such as ` +
               `\`while (true) {}\`, or a wait that nothing wakes).${others}${extra}`,
           ),
@@ -99,7 +103,16 @@ export function runInWorker<T>(
     }, 100);
     worker.on(
       'message',
-      (msg: { ok: boolean; value?: T; message?: string; stack?: string; name?: string } | BoundMessage) => {
+      (
+        msg:
+          | { ok: boolean; value?: T; message?: string; stack?: string; name?: string }
+          | BoundMessage
+          | CallingMessage,
+      ) => {
+        if ('calling' in msg) {
+          calling = msg.calling;
+          return;
+        }
         if ('bound' in msg) {
           const { label, limitMs, why } = msg.bound;
           call =
