@@ -14,6 +14,7 @@ import {
   within,
 } from '../helpers/assert';
 import { liveWorkers, onCleanup, workersStarted } from '../helpers/handles';
+import { CRASH_MESSAGE } from '../fixtures/crash-message';
 
 const TARGETS = path.join(__dirname, '..', 'fixtures', 'thread-targets.ts');
 /** An Error from any realm: one cloned from a worker is not `instanceof` jest's `Error`. */
@@ -66,7 +67,7 @@ async function joined<R>(t: Thread<R>, what: string, hint = HANG_HINT) {
       else if (Date.now() - exitedAt >= AFTER_EXIT_MS) {
         return reject(
           new Error(
-            `\`join()\` had not settled ${what} ${AFTER_EXIT_MS} ms after the thread's worker exited. ${hint}`,
+            `\`join()\` (${what}) had not settled ${AFTER_EXIT_MS} ms after the thread's worker exited. ${hint}`,
           ),
         );
       }
@@ -223,7 +224,7 @@ describe('Thread', () => {
   });
 
   it('§6 join() rejects, never hangs, when the worker crashes', async () => {
-    const t = thread('crashLater', 'crash: uncaught in a timer');
+    const t = thread('crashLater', CRASH_MESSAGE);
     t.start();
     const r = await joined(t, 'after an uncaught exception ended the worker');
     check(
