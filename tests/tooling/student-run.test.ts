@@ -1,7 +1,7 @@
 // `npm test` as a student sees it (tools/student/test.js): one screen on the untouched stubs, and a
 // watchdog that ends a run frozen by a synchronous loop, naming the exercise and the test.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,6 +105,66 @@ describe('the watchdog', () => {
     expect(screen).toMatch(/a synchronous loop never gave control back/);
     expect(ms).toBeLessThan(STALL_MS + 30_000);
   }, 60_000);
+
+  // jest runs in a process group of its own (so that the watchdog can kill it whole): a signal
+  // to npm test reaches only npm test, which must pass it on.
+  (process.platform === 'linux' ? it : it.skip)(
+    'stops jest with it when npm test gets SIGTERM (an editor or CI ending the run)',
+    async () => {
+      const source = fs.readFileSync(path.join(ROOT, 'solutions', '02-locks', 'async-mutex.ts'), 'utf8');
+      const blocked = source.replace(
+        /isLocked\(\): boolean \{/,
+        'isLocked(): boolean {\n    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);',
+      );
+      expect(blocked).not.toBe(source);
+      const file = path.join(dir, 'async-mutex-blocked.ts');
+      fs.writeFileSync(file, blocked);
+      const run = spawn(process.execPath, [path.join(ROOT, 'tools', 'student', 'test.js'), 'async-mutex'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          KATA_TARGET: 'exercises',
+          KATA_STALL_MS: '60000',
+          KATA_OVERRIDE: JSON.stringify({ '02-locks/async-mutex': file }),
+        },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
+      // jest: the child of npm test (Linux: /proc/<pid>/stat's 4th field is the parent's pid).
+      const children = () =>
+        fs
+          .readdirSync('/proc')
+          .filter((p) => /^\d+$/.test(p))
+          .filter((p) => {
+            try {
+              return (
+                fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(run.pid)
+              );
+            } catch {
+              return false;
+            }
+          })
+          .map(Number);
+      let jest: number[] = [];
+      for (const until = Date.now() + 20_000; jest.length === 0 && Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        jest = children();
+      }
+      expect(jest.length).toBeGreaterThan(0);
+      run.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      expect(jest.filter(alive)).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('one failure, as shown for the exercise being worked on', () => {

@@ -150,14 +150,26 @@ async function main(argv, opts = {}) {
   const all = argv.includes('--all');
   const rest = argv.filter((a) => a !== '--all');
   const args = [JEST, ...configArgs(rest), ...jestArgs(rest, ids), ...reporterArgs(all)];
+  /** @type {number | undefined} */
+  let signalled;
   const { code, stall, events } = await runWatched(process.execPath, args, {
     ...opts,
-    // jest runs in its own process group (so the watchdog can kill it whole): Ctrl-C must too.
-    onSpawn: (child) =>
-      process.once('SIGINT', () => {
-        void killTree(child.pid).then(() => process.exit(130));
-      }),
+    // jest runs in its own process group (so the watchdog can kill it whole): Ctrl-C must too,
+    // and so must a SIGTERM or SIGHUP (an editor or CI stopping the run, a closed terminal), or
+    // jest would go on running with nobody to read it.
+    onSpawn: (child) => {
+      for (const [signal, code] of /** @type {const} */ ([
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+        ['SIGHUP', 129],
+      ]))
+        process.once(signal, () => {
+          signalled = code;
+          void killTree(child.pid);
+        });
+    },
   });
+  if (signalled !== undefined) return signalled;
   if (stall) {
     reportStall(stall, events);
     return 1;
