@@ -204,6 +204,19 @@ describe('diagnoses', () => {
     }
   }, 90_000);
 
+  it('suggests the exercise a misspelled name is one or two keys away from, and only then', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { didYouMean, treeIds } = require('../../tools/common/kata.js') as {
+      didYouMean(name: string, ids: string[]): string;
+      treeIds(): string[];
+    };
+    const ids = treeIds();
+    expect(didYouMean('mutx', ids)).toBe(' Did you mean `mutex`?');
+    expect(didYouMean('rwlock', ids)).toBe(' Did you mean `rw-lock`?');
+    expect(didYouMean('xyz', ids)).toBe('');
+    expect(didYouMean('lock', ids)).toBe(''); // a topic word, not a typo
+  });
+
   it('names a missing class export as one, in the form either compiler gives it', () => {
     for (const compiled of ['import_mutex.Mutex', 'mutex_1.Mutex']) {
       const raw = [

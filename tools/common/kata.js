@@ -75,6 +75,31 @@ function resolveExercise(name, ids) {
   });
 }
 
+/**
+ * ` Did you mean \`mutex\`?` for a name one or two typing mistakes away from exactly one
+ * exercise's name (`mutx`, `barier`); '' otherwise.
+ * @param {string} name @param {string[]} ids
+ */
+function didYouMean(name, ids) {
+  const n = String(name).toLowerCase();
+  const close = ids
+    .map((id) => id.split('/')[1])
+    .filter((e) => editDistance(n, e) <= Math.min(2, e.length - 2));
+  return close.length === 1 ? ` Did you mean \`${close[0]}\`?` : '';
+}
+
+/** Levenshtein distance. @param {string} a @param {string} b */
+function editDistance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
 // ---- the cache: progress and hints ------------------------------------------------------------
 
 /** Where progress and hint levels are kept. */
@@ -260,6 +285,7 @@ module.exports = {
   treeIds,
   idOfTestFile,
   resolveExercise,
+  didYouMean,
   cacheDir,
   readProgress,
   writeProgress,

@@ -83,7 +83,10 @@ function main() {
   let exercise;
   if (positionals.length === 1) {
     const found = kata.resolveExercise(positionals[0], ids);
-    if (found.length === 0) fail(`No exercise named \`${positionals[0]}\`. Exercises: ${names}.`);
+    if (found.length === 0)
+      fail(
+        `No exercise named \`${positionals[0]}\`.${kata.didYouMean(positionals[0], ids)} Exercises: ${names}.`,
+      );
     if (found.length > 1)
       fail(`\`${positionals[0]}\` names several exercises: ${found.join(', ')}. Name one.`);
     exercise = list.find((e) => e.id === found[0]);
@@ -123,6 +126,8 @@ function main() {
   out.push(
     `Hint ${level}/${total} for exercises/${exercise.id}.ts (${exercise.title}): ${kata.HINT_LEVELS[level - 1]}`,
   );
+  if (kata.readProgress()[exercise.id]?.solved)
+    out.push('(You have solved this one: every test passed in your last run of it.)');
   out.push('');
   out.push(wrap(exercise.hints[level - 1], width, '  '));
   out.push('');

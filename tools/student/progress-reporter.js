@@ -12,6 +12,7 @@
 //
 // Silent in machine-readable runs (`--json`: verify, the grader), in verify's known-bug runs
 // (KATA_OVERRIDE) and when testing solutions/ (KATA_TARGET=solutions).
+const fs = require('node:fs');
 const path = require('node:path');
 const { styleText } = require('node:util');
 const kata = require('../common/kata.js');
@@ -128,7 +129,9 @@ function renderSummary({
   }
   if (s && s.passed === 0) {
     out.push(
-      `  Open exercises/${next.id}.ts: its doc comment says what to build and \`// TODO:\` marks the spot.`,
+      hasTodo(next.id)
+        ? `  Open exercises/${next.id}.ts: its doc comment says what to build and \`// TODO:\` marks the spot.`
+        : `  Open exercises/${next.id}.ts: its doc comment says what to build.`,
     );
   }
   out.push(
@@ -241,6 +244,15 @@ function merge(a, b) {
     failure: a.failure ?? b.failure,
     compileError: a.compileError ?? b.compileError,
   };
+}
+
+/** Whether exercises/<id>.ts still has a `// TODO:` line. @param {string} id */
+function hasTodo(id) {
+  try {
+    return /\/\/ TODO:/.test(fs.readFileSync(path.join(kata.ROOT, 'exercises', `${id}.ts`), 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -51,7 +51,10 @@ async function main() {
   const names = ids.map((id) => id.split('/')[1]).join(', ');
   if (positionals.length !== 1) fail(`Name the one exercise to reset. Exercises: ${names}.`);
   const found = kata.resolveExercise(positionals[0], ids);
-  if (found.length === 0) fail(`No exercise named \`${positionals[0]}\`. Exercises: ${names}.`);
+  if (found.length === 0)
+    fail(
+      `No exercise named \`${positionals[0]}\`.${kata.didYouMean(positionals[0], ids)} Exercises: ${names}.`,
+    );
   if (found.length > 1) fail(`\`${positionals[0]}\` names several exercises: ${found.join(', ')}. Name one.`);
   const id = found[0];
   const rel = `exercises/${id}.ts`;

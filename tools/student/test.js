@@ -37,7 +37,7 @@ function jestArgs(argv, ids) {
     const found = kata.resolveExercise(arg, ids);
     if (found.length === 0) {
       process.stderr.write(
-        `(\`${arg}\` is not an exercise name, so jest matches it against test file paths. Exercise names: ${ids
+        `(\`${arg}\` is not an exercise name, so jest matches it against test file paths.${kata.didYouMean(arg, ids)} Exercise names: ${ids
           .map((id) => id.split('/')[1])
           .join(', ')}.)\n`,
       );

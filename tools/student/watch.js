@@ -76,7 +76,7 @@ if (named.length > 0) {
   targets = [...new Set(named.flatMap((n) => kata.resolveExercise(n, ids)))];
   if (targets.length === 0) {
     process.stderr.write(
-      `No exercise named \`${named.join(' ')}\`. Exercises: ${ids.map((id) => id.split('/')[1]).join(', ')}.\n`,
+      `No exercise named \`${named.join(' ')}\`.${kata.didYouMean(named.join(' '), ids)} Exercises: ${ids.map((id) => id.split('/')[1]).join(', ')}.\n`,
     );
     process.exit(2);
   }
