@@ -17,6 +17,7 @@ import path from 'node:path';
 import { describeFailure, missingExport } from '../../tools/student/failure.js';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { projectConfig } = require('../../tools/common/jest-base.js');
+import { runWatched, REPORTER } from '../../tools/common/watchdog.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
@@ -225,5 +226,48 @@ describe('a class the tests run in worker threads, without its export', () => {
       // What npm test's view and the grade's error line read the name from.
       expect(missingExport(r.failureMessages[0])).toBe('Barrier');
     }
+  }, 60_000);
+});
+
+describe('the watchdog, with the test file’s heartbeat', () => {
+  it('lets a test wait longer than its stall time, and stops one whose thread a loop holds', async () => {
+    const tests = path.join(dir, 'heartbeat');
+    fs.mkdirSync(tests);
+    fs.writeFileSync(
+      path.join(tests, 'heartbeat.test.ts'),
+      [
+        "it('waits 4 s for a timer', () => new Promise((r) => setTimeout(r, 4000)), 10_000);",
+        "it('holds its thread for 30 s', () => {",
+        '  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);',
+        '}, 60_000);',
+        '',
+      ].join('\n'),
+    );
+    const config = projectConfig({
+      rootDir: tests,
+      roots: [tests],
+      setupFiles: [],
+      setupFilesAfterEnv: [path.join(ROOT, 'tests', 'helpers', 'setup.ts')],
+      testPathIgnorePatterns: [],
+      transform: {
+        '^.+\\.ts$': [
+          path.join(ROOT, 'tools', 'common', 'ts-transform.js'),
+          { tsconfig: path.join(ROOT, 'tsconfig.json') },
+        ],
+      },
+    });
+    const t0 = Date.now();
+    const { stall, events } = await runWatched(
+      process.execPath,
+      [JEST, '--config', JSON.stringify(config), `--reporters=${REPORTER}`],
+      { stallMs: 2000, stdio: 'ignore' },
+    );
+    const ms = Date.now() - t0;
+    // The 4 s wait outlasted the 2 s stall time: the heartbeat kept it going, and it passed.
+    expect(events.filter((e) => e.e === 'case-end').map((e) => [e.test, e.status])).toEqual([
+      ['waits 4 s for a timer', 'passed'],
+    ]);
+    expect(stall?.test).toBe('holds its thread for 30 s');
+    expect(ms).toBeLessThan(20_000);
   }, 60_000);
 });

@@ -130,7 +130,8 @@ describe('the watchdog', () => {
         stdio: 'ignore',
       });
       const exited = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
-      // jest: the child of npm test (Linux: /proc/<pid>/stat's 4th field is the parent's pid).
+      // jest: the child of npm test running jest.js (Linux: /proc/<pid>/stat's 4th field is the
+      // parent's pid); npm test's handlers for the signals are in place once it has spawned jest.
       const children = () =>
         fs
           .readdirSync('/proc')
@@ -138,7 +139,8 @@ describe('the watchdog', () => {
           .filter((p) => {
             try {
               return (
-                fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(run.pid)
+                fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(run.pid) &&
+                fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('jest.js')
               );
             } catch {
               return false;

@@ -17,6 +17,12 @@ const { killTree } = require('./kill-tree.js');
 const REPORTER = path.join(__dirname, 'watchdog-reporter.js');
 /** jest's testTimeout is 10 s: twice that with no event means the test cannot time out. */
 const DEFAULT_STALL_MS = Number(process.env.KATA_STALL_MS) || 20_000;
+/**
+ * Once a test file's heartbeat has started (tests/helpers/environment.js, twice a second from
+ * the jest process's event loop), its silence this long means a thread held by a synchronous
+ * loop: a test that only waits keeps beating, and its own timeouts end it.
+ */
+const BEAT_STALL_MS = 10_000;
 const POLL_MS = 250;
 
 /**
@@ -49,7 +55,8 @@ function runWatched(cmd, args, opts = {}) {
   opts.onSpawn?.(child);
   /** @type {Array<{ e: string, file?: string, test?: string, status?: string, t: number }>} */
   const events = [];
-  /** @type {Map<string, { last: number, test: string | undefined }>} */
+  const beatStallMs = Math.min(stallMs, BEAT_STALL_MS);
+  /** @type {Map<string, { last: number, test: string | undefined, beating?: boolean }>} */
   const open = new Map();
   let read = 0;
   let runEnd = 0;
@@ -75,14 +82,26 @@ function runWatched(cmd, args, opts = {}) {
       } catch {
         continue;
       }
+      if (ev.e === 'beat') {
+        // Only a file that is running: a beat may come just before its start or after its end.
+        const o = open.get(ev.file);
+        if (o) Object.assign(o, { last: Math.max(o.last, ev.t), beating: true });
+        continue;
+      }
       events.push(ev);
       if (ev.e === 'run-end') runEnd = ev.t;
       else if (ev.e === 'file-end') open.delete(ev.file);
-      else if (ev.file) open.set(ev.file, { last: ev.t, test: ev.e === 'case-start' ? ev.test : undefined });
+      else if (ev.file)
+        open.set(ev.file, {
+          last: ev.t,
+          test: ev.e === 'case-start' ? ev.test : undefined,
+          beating: open.get(ev.file)?.beating,
+        });
     }
     const now = Date.now();
     for (const [f, s] of open) {
-      if (now - s.last > stallMs) return stop({ file: f, test: s.test, ms: now - s.last, afterRun: false });
+      if (now - s.last > (s.beating ? beatStallMs : stallMs))
+        return stop({ file: f, test: s.test, ms: now - s.last, afterRun: false });
     }
     if (runEnd && now - runEnd > stallMs)
       stop({ file: '', test: undefined, ms: now - runEnd, afterRun: true });
@@ -136,4 +155,4 @@ function describeStall(stall, exerciseFile) {
   ];
 }
 
-module.exports = { runWatched, describeStall, REPORTER, DEFAULT_STALL_MS };
+module.exports = { runWatched, describeStall, REPORTER, DEFAULT_STALL_MS, BEAT_STALL_MS };

@@ -150,23 +150,27 @@ async function main(argv, opts = {}) {
   const all = argv.includes('--all');
   const rest = argv.filter((a) => a !== '--all');
   const args = [JEST, ...configArgs(rest), ...jestArgs(rest, ids), ...reporterArgs(all)];
+  // jest runs in its own process group (so the watchdog can kill it whole): Ctrl-C must stop it
+  // too, and so must a SIGTERM or SIGHUP (an editor or CI stopping the run, a closed terminal),
+  // or jest would go on running with nobody to read it. In place before jest starts.
   /** @type {number | undefined} */
   let signalled;
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let jest;
+  for (const [signal, code] of /** @type {const} */ ([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ]))
+    process.once(signal, () => {
+      signalled ??= code;
+      if (jest) void killTree(jest.pid);
+    });
   const { code, stall, events } = await runWatched(process.execPath, args, {
     ...opts,
-    // jest runs in its own process group (so the watchdog can kill it whole): Ctrl-C must too,
-    // and so must a SIGTERM or SIGHUP (an editor or CI stopping the run, a closed terminal), or
-    // jest would go on running with nobody to read it.
     onSpawn: (child) => {
-      for (const [signal, code] of /** @type {const} */ ([
-        ['SIGINT', 130],
-        ['SIGTERM', 143],
-        ['SIGHUP', 129],
-      ]))
-        process.once(signal, () => {
-          signalled = code;
-          void killTree(child.pid);
-        });
+      jest = child;
+      if (signalled !== undefined) void killTree(child.pid);
     },
   });
   if (signalled !== undefined) return signalled;
