@@ -12,15 +12,47 @@ const { loadCheckScript } = require('./fixtures.js');
 
 const FIXTURE_MS = 1000; // added to the run's limit for each fixture
 
+/** A jest worker process killed by a signal of its own fault: a crash of Node, not a verdict. */
+const NODE_CRASH =
+  /jest worker process \(pid=\d+\) was terminated by another process: signal=SIG(SEGV|BUS|ILL|ABRT)/;
+
 /**
+ * Runs the fixtures; a fixture whose jest worker process crashed (Node itself, e.g. SIGSEGV, about
+ * once in ten runs on a loaded 2-core machine, as verify's other runs see it) is run once more,
+ * alone, and that result replaces it. Said through `log`, so a crash that repeats stays visible.
  * @param {string} tmpDir
  * @param {import('./fixtures.js').Fixture[]} list
  * @param {number} jobs test files at once
+ * @param {(line: string) => void} [log]
  * @returns {Promise<{ res: import('./jest-run.js').RunResult, results: any[] }>}
  */
-async function runFixtures(tmpDir, list, jobs) {
-  const out = path.join(tmpDir, 'fixtures.jsonl');
-  const configFile = fixtureConfig(tmpDir, list, jobs, out);
+async function runFixtures(tmpDir, list, jobs, log = () => {}) {
+  const first = await runOnce(tmpDir, list, jobs, 'fixtures');
+  const crashed = new Set(
+    first.results.filter((r) => r.fullName === '(file)' && NODE_CRASH.test(r.message)).map((r) => r.project),
+  );
+  if (crashed.size === 0) return first;
+  log(`  note: ${[...crashed].join(', ')}: its jest process crashed; run again`);
+  const again = await runOnce(
+    tmpDir,
+    list.filter((f) => crashed.has(f.name)),
+    jobs,
+    'fixtures-again',
+  );
+  return {
+    res: first.res,
+    results: [...first.results.filter((r) => !crashed.has(r.project)), ...again.results],
+  };
+}
+
+/**
+ * @param {string} tmpDir @param {import('./fixtures.js').Fixture[]} list @param {number} jobs
+ * @param {string} name the run's files in tmpDir
+ * @returns {Promise<{ res: import('./jest-run.js').RunResult, results: any[] }>}
+ */
+async function runOnce(tmpDir, list, jobs, name) {
+  const out = path.join(tmpDir, `${name}.jsonl`);
+  const configFile = fixtureConfig(tmpDir, list, jobs, out, name);
   // The run's limit grows with its size: all 165 fixtures ran past 240 s twice on a machine at
   // load 15-47 (every fixture then failed as "a hang"), while each third of them passed alone.
   const limitMs = RUN_LIMIT_MS + list.length * FIXTURE_MS;
@@ -43,8 +75,9 @@ async function runFixtures(tmpDir, list, jobs) {
  * Writes the fixture run's jest config (one project a fixture) to `tmpDir`; returns its path.
  * @param {string} tmpDir @param {import('./fixtures.js').Fixture[]} list @param {number} jobs
  * @param {string} out the project reporter's output file
+ * @param {string} [name] the config file's name in tmpDir
  */
-function fixtureConfig(tmpDir, list, jobs, out) {
+function fixtureConfig(tmpDir, list, jobs, out, name = 'fixtures') {
   const projects = list.map((f) => {
     const swapped = { [f.id]: path.relative(ROOT, f.file) };
     return projectConfig({
@@ -68,7 +101,7 @@ function fixtureConfig(tmpDir, list, jobs, out) {
     maxWorkers: jobs,
     reporters: [[path.join(__dirname, 'project-reporter.js'), { outputFile: out }]],
   };
-  const configFile = path.join(tmpDir, 'fixtures.config.json');
+  const configFile = path.join(tmpDir, `${name}.config.json`);
   fs.writeFileSync(configFile, JSON.stringify(config));
   return configFile;
 }
@@ -105,4 +138,4 @@ async function loadErrors(files) {
   return broken;
 }
 
-module.exports = { runFixtures, fixtureConfig, loadErrors };
+module.exports = { runFixtures, fixtureConfig, loadErrors, NODE_CRASH };

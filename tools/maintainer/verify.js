@@ -29,7 +29,7 @@ const { fixtures } = require('./fixtures.js');
 const { materialize } = require('./known-bugs.js');
 const { layout, contract } = require('./verify-files.js');
 const { jestJson, testRows, firstLine, hangNote, isJestTimeout, RUN_LIMIT_MS } = require('./jest-run.js');
-const { runFixtures, loadErrors } = require('./fixture-run.js');
+const { runFixtures, loadErrors, NODE_CRASH } = require('./fixture-run.js');
 const { studentConfig, toolingConfig } = require('../common/jest-base.js');
 
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -211,10 +211,6 @@ async function staticChecks(ids) {
   }
 }
 
-/** A jest worker process killed by a signal of its own fault: a crash of Node, not a verdict. */
-const NODE_CRASH =
-  /jest worker process \(pid=\d+\) was terminated by another process: signal=SIG(SEGV|BUS|ILL|ABRT)/;
-
 /**
  * A jest run of the exercise tests; a test file whose jest worker process crashed (Node itself,
  * e.g. SIGSEGV, seen about once in ten runs on a loaded 2-core machine) is run once more, alone,
@@ -336,7 +332,7 @@ async function fixtureRuns(ids) {
         `${typeErrors.get(f.file)?.join('\n')}\n(a name or a type its solution no longer has: the patch was written for older code, and a test may "catch" the crash instead of the bug. \`npm run known-bug -- edit ${f.name}\`, fix, then \`save\`.)`,
       );
     }
-    const { res, results } = await runFixtures(tmpDir, picked, Number(flags.jobs) || 8);
+    const { res, results } = await runFixtures(tmpDir, picked, Number(flags.jobs) || 8, log);
     for (const f of picked) {
       const mine = results.filter((r) => r.project === f.name && r.status !== 'pending');
       if (f.kind === 'good') checkGood(f, mine, res);
