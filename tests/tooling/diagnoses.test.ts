@@ -41,6 +41,26 @@ function jestJson(args: string[], env: NodeJS.ProcessEnv = {}): Assertion[] {
   return report.testResults.flatMap((f) => f.assertionResults);
 }
 
+/**
+ * A jest config for the test files in `tests`, outside the repo: the kata's own environment,
+ * setup (tests/helpers/setup.ts) and compiler around them.
+ */
+function outsideConfig(tests: string): unknown {
+  return projectConfig({
+    rootDir: tests,
+    roots: [tests],
+    setupFiles: [],
+    setupFilesAfterEnv: [path.join(ROOT, 'tests', 'helpers', 'setup.ts')],
+    testPathIgnorePatterns: [],
+    transform: {
+      '^.+\\.ts$': [
+        path.join(ROOT, 'tools', 'common', 'ts-transform.js'),
+        { tsconfig: path.join(ROOT, 'tsconfig.json') },
+      ],
+    },
+  });
+}
+
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-diagnoses-'));
@@ -104,20 +124,7 @@ describe('a test that timed out', () => {
         '',
       ].join('\n'),
     );
-    // The kata's own setup (tests/helpers/setup.ts) around a test file outside the repo.
-    const config = projectConfig({
-      rootDir: tests,
-      roots: [tests],
-      setupFiles: [],
-      setupFilesAfterEnv: [path.join(ROOT, 'tests', 'helpers', 'setup.ts')],
-      testPathIgnorePatterns: [],
-      transform: {
-        '^.+\\.ts$': [
-          path.join(ROOT, 'tools', 'common', 'ts-transform.js'),
-          { tsconfig: path.join(ROOT, 'tsconfig.json') },
-        ],
-      },
-    });
+    const config = outsideConfig(tests);
     const results = jestJson(['--config', JSON.stringify(config)]);
     const byTitle = Object.fromEntries(results.map((r) => [r.title, r]));
     const timedOut = byTitle['waits for ever with a connection open'];
@@ -243,19 +250,7 @@ describe('the watchdog, with the test file’s heartbeat', () => {
         '',
       ].join('\n'),
     );
-    const config = projectConfig({
-      rootDir: tests,
-      roots: [tests],
-      setupFiles: [],
-      setupFilesAfterEnv: [path.join(ROOT, 'tests', 'helpers', 'setup.ts')],
-      testPathIgnorePatterns: [],
-      transform: {
-        '^.+\\.ts$': [
-          path.join(ROOT, 'tools', 'common', 'ts-transform.js'),
-          { tsconfig: path.join(ROOT, 'tsconfig.json') },
-        ],
-      },
-    });
+    const config = outsideConfig(tests);
     const t0 = Date.now();
     const { stall, events } = await runWatched(
       process.execPath,
