@@ -31,7 +31,7 @@ const { parseArgs } = require('node:util');
 const kata = require('../common/kata.js');
 const core = require('./grade-core.js');
 const out = require('./grade-output.js');
-const { sandboxed } = require('./sandbox.js');
+const { sandboxed, stopAll } = require('./sandbox.js');
 const { exportAt } = require('./deadline.js');
 const { gradescope } = require('./gradescope.js');
 const { htmlReport } = require('./grade-html.js');
@@ -303,7 +303,11 @@ async function main() {
     process.on('exit', () => {
       if (!flags.keep) fs.rmSync(tmp, { recursive: true, force: true });
     });
-    for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(sig, () => process.exit(130));
+    for (const [sig, code] of /** @type {const} */ ([
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ]))
+      process.on(sig, () => void stopAll().then(() => process.exit(code)));
     if (flags.keep) log(`grade: workspaces kept in ${tmp}`);
     const canonical = await core.canonicalTests(
       exercises.map((e) => e.id),

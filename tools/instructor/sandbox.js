@@ -13,6 +13,8 @@ const { killTree } = require('../common/kill-tree.js');
 
 /** @type {string | null | undefined} */
 let bwrapPath;
+/** The runs in progress: `stopAll()` kills their trees (the grader stopped by a signal). */
+const running = new Set();
 
 /** The bwrap executable if it works here (tried once), else null. */
 function bwrap() {
@@ -85,6 +87,7 @@ function runSandboxed(args, { cwd, env, limitMs, scratch, secret, stallMs = Infi
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
+    running.add(child);
     const keyPipe = /** @type {import('node:stream').Writable} */ (child.stdio[3]);
     keyPipe.on('error', () => {});
     keyPipe.end(secret);
@@ -112,6 +115,7 @@ function runSandboxed(args, { cwd, env, limitMs, scratch, secret, stallMs = Infi
         }, 250)
       : undefined;
     child.on('close', (code, signal) => {
+      running.delete(child);
       clearTimeout(timer);
       clearInterval(watch);
       // Whatever it left behind goes too (without bwrap: a detached child of a test).
@@ -122,4 +126,13 @@ function runSandboxed(args, { cwd, env, limitMs, scratch, secret, stallMs = Infi
   });
 }
 
-module.exports = { runSandboxed, sandboxed };
+/**
+ * Kills every run in progress, with whatever it started: for the grader stopped by Ctrl-C or
+ * SIGTERM (without bwrap, a run is a detached process group that would outlive it).
+ * @returns {Promise<void>}
+ */
+async function stopAll() {
+  await Promise.all([...running].map((child) => killTree(child.pid)));
+}
+
+module.exports = { runSandboxed, sandboxed, stopAll };
