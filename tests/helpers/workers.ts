@@ -1,6 +1,7 @@
 // Worker threads for tests, independent of the student's `Thread` (a broken Thread must not fail
 // the Mutex tests). Student code that may block (Atomics.wait) or spin runs here, never on the
 // test's own thread: jest cannot time out a blocked main thread, but it can end a worker.
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SLACK_MS, type BoundMessage, type CallingMessage } from '../fixtures/bounded';
@@ -49,7 +50,9 @@ export function runInWorker<T>(
   const { timeoutMs = 5000, what = `\`${exportName}()\` in a worker`, state, signal } = options;
   const progress = options.progress ?? new SharedArrayBuffer(4);
   const count = new Int32Array(progress);
-  const worker = startTsWorker(ENTRY, { file, exportName, args, progress });
+  // Only messages with it count (worker-entry.ts): the student's code in that thread does not know it.
+  const nonce = randomUUID();
+  const worker = startTsWorker(ENTRY, { file, exportName, args, progress, nonce });
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {
@@ -104,11 +107,13 @@ export function runInWorker<T>(
     worker.on(
       'message',
       (
-        msg:
+        msg: (
           | { ok: boolean; value?: T; message?: string; stack?: string; name?: string }
           | BoundMessage
-          | CallingMessage,
+          | CallingMessage
+        ) & { nonce?: unknown },
       ) => {
+        if (msg?.nonce !== nonce) return;
         if ('calling' in msg) {
           calling = msg.calling;
           return;

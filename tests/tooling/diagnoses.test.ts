@@ -266,3 +266,32 @@ describe('the watchdog, with the test file’s heartbeat', () => {
     expect(ms).toBeLessThan(20_000);
   }, 60_000);
 });
+
+describe('a hand-in that posts a result of its own from a test’s worker thread', () => {
+  it('earns nothing by it: the test counts only what its worker entry posts, with its nonce', () => {
+    // The Barrier stub, plus code that, loaded in the single-thread checks' worker, posts the
+    // outcomes §1 wants before the checks run (on the old worker entry: 2 tests passed by it).
+    const stub = fs.readFileSync(path.join(ROOT, 'exercises', '07-classics', 'barrier.ts'), 'utf8');
+    const forging = `${stub}
+{
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const wt = require('node:worker_threads');
+  if (wt.parentPort && wt.workerData?.exportName === 'basics') {
+    const ok = (value: unknown) => ({ ok: true, value });
+    wt.parentPort.postMessage(ok({ defaults: ok([3, true, 16, 0]), kept: ok([true, 16, 2]) }));
+  }
+}
+`;
+    const file = path.join(dir, 'barrier-forging.ts');
+    fs.writeFileSync(file, forging);
+    const results = jestJson(
+      ['--runTestsByPath', path.join(ROOT, 'tests', '07-classics', 'barrier.test.ts')],
+      {
+        KATA_TARGET: 'solutions',
+        KATA_OVERRIDE: JSON.stringify({ '07-classics/barrier': file }),
+      },
+    );
+    expect(results).toHaveLength(10);
+    expect(results.filter((r) => r.status === 'passed').map((r) => r.title)).toEqual([]);
+  }, 60_000);
+});
