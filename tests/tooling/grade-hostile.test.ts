@@ -73,6 +73,18 @@ import os from 'node:os';`,
     code: `require('node:child_process').spawn('sleep', ['${sleepArg}'], { detached: true, stdio: 'ignore' }).unref();`,
   },
   'exits-at-import': { base: SOLUTION, points: 0, code: 'process.exit(0);', error: /./ },
+  // The stub, replaced at load by an answer from the grader's machine: the reference solution
+  // (found through node_modules, a link into this repo) or a known good. Neither is in sight.
+  'loads-an-answer': {
+    base: STUB,
+    points: 0,
+    code: `{ const p = require('node:path'), fs = require('node:fs');
+  const root = p.dirname(fs.realpathSync(p.join(__dirname, '../../node_modules')));
+  const known = p.join(__dirname, '../../tests/known-good/01-threads/thread');
+  const answers = [p.join(root, 'solutions/01-threads/thread.ts'), p.join(${JSON.stringify(ROOT)}, 'solutions/01-threads/thread.ts')];
+  try { for (const f of fs.readdirSync(known)) answers.push(p.join(known, f)); } catch {}
+  for (const f of answers) if (fs.existsSync(f)) { module.exports = require(f); break; } }`,
+  },
   // Blocked for ever at import without using a CPU (`Atomics.wait` on a cell nobody notifies):
   // to the time limit the same as `for (;;) {}`, which spun one core for the whole 20 s, a fifth
   // of the CPU of verify's tooling tests. A hand-in spinning beside the honest ones stays below.

@@ -23,6 +23,7 @@ const CONFIG_FILE =
   /^(package\.json|kata\.json|tsconfig(\..*)?\.json|jest\.config\.[cm]?[jt]s|jest\.config\.json|babel\.config\.[cm]?js(on)?|\.babelrc(\..*)?|jest\.setup\.[cm]?[jt]s)$/;
 const COMPARED_DIRS = ['tests', 'tools', '.github'];
 const JUNK = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini', 'node_modules', '.git']);
+const NOT_IN_WORKSPACE = new Set(['tests/known-good', 'tests/known-bugs', 'tests/tooling']);
 
 /** @param {unknown} s */
 const firstLine = (s) =>
@@ -176,7 +177,11 @@ function makeWorkspace(dir, repo) {
   fs.mkdirSync(ws, { recursive: true });
   for (const name of OURS) {
     const src = path.join(ROOT, name);
-    if (fs.existsSync(src)) fs.cpSync(src, path.join(ws, name), { recursive: true });
+    // Not the known goods and bugs (correct and broken answers a hand-in could load) nor the
+    // tooling tests: only what the exercise tests use.
+    const filter = (/** @type {string} */ f) =>
+      !NOT_IN_WORKSPACE.has(path.relative(ROOT, f).split(path.sep).join('/'));
+    if (fs.existsSync(src)) fs.cpSync(src, path.join(ws, name), { recursive: true, filter });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(ws, 'node_modules'), 'junction');
   fs.cpSync(path.join(repo, 'exercises'), path.join(ws, 'exercises'), {
@@ -190,10 +195,10 @@ function makeWorkspace(dir, repo) {
 /**
  * Grades one exercise of one workspace: jest in the sandbox, results read back with their HMAC.
  * @param {{ id: string, points: number }} exercise
- * @param {{ ws: string, dir: string, canonical: string[], limitMs: number }} ctx
+ * @param {{ ws: string, dir: string, canonical: string[], limitMs: number, hide?: string[] }} ctx
  * @returns {Promise<{ result: import('./grade-output.js').ExerciseResult, tests: import('./grade-output.js').TestResult[], ms: number }>}
  */
-async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
+async function gradeExercise(exercise, { ws, dir, canonical, limitMs, hide = [] }) {
   const base = { id: exercise.id, points: 0, max: exercise.points, passed: 0, failed: canonical.length };
   if (!fs.existsSync(path.join(ws, 'exercises', `${exercise.id}.ts`))) {
     const error = `exercises/${exercise.id}.ts is missing`;
@@ -207,11 +212,11 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs }) {
     const tests = canonical.map((name) => ({ name, status: 'failed', ms: null, message: note }));
     return { result: { ...base, note }, tests, ms: 0 };
   }
-  const first = await runExercise(exercise, { ws, dir, canonical, limitMs }, base);
+  const first = await runExercise(exercise, { ws, dir, canonical, limitMs, hide }, base);
   if (!first.nodeCrashed) return first;
   // Node itself crashed (a signal such as SIGSEGV, no record of the file): not a verdict on the
   // student's code, so it gets one more run; the note says so, and a second crash stands.
-  const second = await runExercise(exercise, { ws, dir, canonical, limitMs }, base);
+  const second = await runExercise(exercise, { ws, dir, canonical, limitMs, hide }, base);
   const note = `run twice: the first run's Node crashed (${first.result.error})`;
   return { ...second, result: { ...second.result, note }, ms: first.ms + second.ms };
 }
@@ -226,10 +231,10 @@ const NODE_CRASH =
 /**
  * One sandboxed jest run of one exercise's tests.
  * @param {{ id: string, points: number }} exercise
- * @param {{ ws: string, dir: string, canonical: string[], limitMs: number }} where
+ * @param {{ ws: string, dir: string, canonical: string[], limitMs: number, hide?: string[] }} where
  * @param {any} base
  */
-async function runExercise(exercise, { ws, dir, canonical, limitMs }, base) {
+async function runExercise(exercise, { ws, dir, canonical, limitMs, hide }, base) {
   const runDir = path.join(dir, exercise.id.replace('/', '__'));
   const scratch = path.join(runDir, 'scratch');
   fs.mkdirSync(scratch, { recursive: true });
@@ -266,6 +271,10 @@ async function runExercise(exercise, { ws, dir, canonical, limitMs }, base) {
       secret,
       // `npm test`'s watchdog: no result for twice jest's test timeout once the tests started.
       stallMs: DEFAULT_STALL_MS,
+      // This repo (its solutions), the other hand-ins and the grader's other workspaces are out of
+      // sight; the run sees our node_modules and tools (its reporter), its workspace and config.
+      hide: [ROOT, ...(hide ?? [])],
+      show: [path.join(ROOT, 'node_modules'), path.join(ROOT, 'tools'), ws, configFile],
       progress: () => {
         try {
           return fs.statSync(out).size;

@@ -104,6 +104,8 @@ async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical, at })
         dir: s.dir,
         canonical: canonical[e.id] ?? [],
         limitMs,
+        // Out of the run's sight: the grader's workspaces (every student's) and the hand-ins.
+        hide: [tmp, ...students.map((st) => st.repo)],
       });
       s.graded[i] = g;
       s.ms += g.ms;

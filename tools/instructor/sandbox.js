@@ -44,11 +44,16 @@ function sandboxed() {
  * results file), a run whose progress started and then stood still for `stallMs` is killed as
  * `stalled` (a synchronous endless loop blocks jest's own timers, so no test timeout can fire).
  * @param {string[]} args
+ * With bwrap, `hide` (paths) are empty folders in the sandbox, and `show` (paths under them) are
+ * there again, read-only.
  * @param {{ cwd: string, env: NodeJS.ProcessEnv, limitMs: number, scratch: string, secret: string,
- *   stallMs?: number, progress?: () => number }} opts
+ *   stallMs?: number, progress?: () => number, hide?: string[], show?: string[] }} opts
  * @returns {Promise<{ code: number | null, signal: string | null, timedOut: boolean, stalled: boolean, stderr: string, ms: number }>}
  */
-function runSandboxed(args, { cwd, env, limitMs, scratch, secret, stallMs = Infinity, progress }) {
+function runSandboxed(
+  args,
+  { cwd, env, limitMs, scratch, secret, stallMs = Infinity, progress, hide = [], show = [] },
+) {
   const started = Date.now();
   const box = bwrap();
   const [cmd, argv] = box
@@ -64,6 +69,11 @@ function runSandboxed(args, { cwd, env, limitMs, scratch, secret, stallMs = Infi
           '/proc',
           '--tmpfs',
           '/dev/shm',
+          // What the run must not read (the reference solutions, the known goods, the other
+          // hand-ins and their workspaces): empty folders in the sandbox; then what it needs of
+          // them again, read-only, and its own scratch folder, writable.
+          ...hide.flatMap((p) => ['--tmpfs', p]),
+          ...show.flatMap((p) => ['--ro-bind', p, p]),
           '--bind',
           scratch,
           scratch,
