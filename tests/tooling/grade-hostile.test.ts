@@ -34,7 +34,10 @@ const POINTS: number = JSON.parse(fs.readFileSync(path.join(ROOT, 'kata.json'), 
 ).points;
 
 /** Code appended to a hand-in's Thread module, by name, with the score it honestly earns. */
-const HOSTILE: Record<string, { base: string; code: string; points: number; error?: RegExp }> = {
+const HOSTILE: Record<
+  string,
+  { base: string; code: string; points: number; error?: RegExp; suspicious?: RegExp }
+> = {
   'deletes-tests': {
     base: SOLUTION,
     points: POINTS,
@@ -119,6 +122,24 @@ import os from 'node:os';`,
       /^missing export: the tests import `Thread`, which exercises\/01-threads\/thread\.ts does not export$/,
   },
   'lacks-the-file': { base: '', points: 0, code: '', error: /exercises\/01-threads\/thread\.ts is missing/ },
+  // A known limit, kept in sight: code in the test process can reach outside jest's sandbox and
+  // change the results it reports (here: every test reported passed, through the real process's
+  // channel to jest). The points are forged; the report lists the line for the instructor.
+  'escapes-to-the-process': {
+    base: STUB,
+    points: POINTS,
+    code: `{ const real = require('node:fs').readFileSync.constructor('return process')();
+  const send = real.send;
+  const pass = (m: any): void => { if (!m || typeof m !== 'object') return;
+    if (m.status === 'failed') m.status = 'passed';
+    if (Array.isArray(m.failureMessages)) m.failureMessages = [];
+    if (Array.isArray(m.failureDetails)) m.failureDetails = [];
+    if ('failureMessage' in m) m.failureMessage = null;
+    if ('numFailingTests' in m) m.numFailingTests = 0;
+    for (const v of Object.values(m)) pass(v); };
+  if (typeof send === 'function') real.send = function (this: unknown, m: unknown, ...r: unknown[]) { pass(m); return send.call(this, m, ...r); }; }`,
+    suspicious: /exercises\/01-threads\/thread\.ts:\d+: a function's constructor/,
+  },
   'honest-full': { base: SOLUTION, points: POINTS, code: '' },
   'honest-stub': { base: STUB, points: 0, code: '' },
 };
@@ -200,6 +221,8 @@ let exitCode: number | null = null;
       );
       expect(r.tampered).toEqual([]);
       if (h.error) expect(r.exercises[0].error ?? '').toMatch(h.error);
+      if (h.suspicious) expect((r as { suspicious?: string[] }).suspicious?.join('\n')).toMatch(h.suspicious);
+      else expect((r as { suspicious?: string[] }).suspicious).toEqual([]);
     });
   }
 

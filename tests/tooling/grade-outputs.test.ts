@@ -92,9 +92,9 @@ describe('grade outputs', () => {
     expect(mergeOut).toContain('Possible copies');
     expect(mergeOut).toMatch(new RegExp(`${at('full')}  ${ID}: 9\\d % like solutions/`));
     const rows = fs.readFileSync(at('c.csv'), 'utf8').trim().split('\n');
-    expect(rows[0]).toMatch(/,copies$/);
+    expect(rows[0]).toMatch(/,copies,suspicious$/);
     expect(rows.find((r) => r.startsWith(`${at('full')},`))).toMatch(
-      new RegExp(`,${ID}: 9\\d % like solutions/$`),
+      new RegExp(`,${ID}: 9\\d % like solutions/,$`),
     );
     expect(rows.filter((r) => /like /.test(r))).toHaveLength(1);
     expect(fs.readFileSync(at('r.html'), 'utf8')).toMatch(

@@ -193,6 +193,58 @@ function makeWorkspace(dir, repo) {
 }
 
 /**
+ * What in a hand-in's exercise file reaches for the test process itself rather than the exercise:
+ * code that runs there can change the results it reports (the HMAC proves only that they came
+ * from that process), so the report lists such lines for the instructor to read. Patterns, with
+ * what they reach; a determined cheat can hide them, so an empty list proves nothing.
+ * @type {[RegExp, string][]}
+ */
+const SUSPICIOUS = [
+  [
+    /\.\s*constructor\s*\(|\[\s*['"`]constructor['"`]\s*\]/,
+    "a function's constructor (code from a string, outside jest's sandbox)",
+  ],
+  [/(?<![\w$.])(?:new\s+)?Function\s*\(/, 'the Function constructor (code from a string)'],
+  [/(?<![\w$.])eval\s*\(/, 'eval'],
+  [
+    /\bprocess\s*\.\s*(?:send|_send|channel|binding|_linkedBinding|mainModule|disconnect|_events)\b/,
+    "the test process's own machinery",
+  ],
+  [/\brequire\s*\.\s*cache\b|\bmodule\s*\.\s*constructor\b|\b_load\b/, 'the module loader'],
+  [
+    /['"`](?:node:)?(?:vm|inspector|v8|worker_threads\/internal)['"`]/,
+    'a Node module that runs or inspects other code',
+  ],
+  [
+    /\b(?:Object|Array|Function|Promise|Atomics|JSON|Reflect|Math|globalThis|global|process|fs)\s*(?:\.\s*prototype\s*)?(?:\.\s*[\w$]+|\[[^\]]+\])\s*=(?!=)|\b__proto__\b|\bsetPrototypeOf\b|\bdefineProperty\s*\(\s*(?:Object|Array|Function|Promise|Atomics|globalThis|global|process)\b/,
+    'a built-in or the process changed (its prototype, a method)',
+  ],
+  [/\.\s*(?:send|_send|postMessage|readFileSync)\s*=(?!=)/, 'a method of the process or of fs, replaced'],
+];
+
+/**
+ * The lines of the hand-in's exercise files that match SUSPICIOUS, as `exercises/x.ts:12: <what>`.
+ * @param {string} ws the workspace (its exercises/ is the hand-in's)
+ * @returns {string[]}
+ */
+function suspiciousLines(ws) {
+  const out = [];
+  for (const file of listFiles(ws, 'exercises').filter((f) => f.endsWith('.ts'))) {
+    let text;
+    try {
+      text = fs.readFileSync(path.join(ws, file), 'utf8');
+    } catch {
+      continue;
+    }
+    text.split('\n').forEach((line, i) => {
+      const hit = SUSPICIOUS.find(([re]) => re.test(line));
+      if (hit) out.push(`${file}:${i + 1}: ${hit[1]}`);
+    });
+  }
+  return out;
+}
+
+/**
  * Grades one exercise of one workspace: jest in the sandbox, results read back with their HMAC.
  * @param {{ id: string, points: number }} exercise
  * @param {{ ws: string, dir: string, canonical: string[], limitMs: number, hide?: string[] }} ctx
@@ -333,4 +385,13 @@ async function runExercise(exercise, { ws, dir, canonical, limitMs, hide }, base
   return { result: error ? { ...result, error } : result, tests, ms: res.ms, nodeCrashed };
 }
 
-module.exports = { ROOT, canonicalTests, makeWorkspace, gradeExercise, tamperedFiles, firstLine, round2 };
+module.exports = {
+  ROOT,
+  canonicalTests,
+  makeWorkspace,
+  gradeExercise,
+  tamperedFiles,
+  suspiciousLines,
+  firstLine,
+  round2,
+};

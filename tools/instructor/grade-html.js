@@ -55,6 +55,9 @@ function htmlReport(reports, { sandboxed }) {
       r.tampered.length
         ? `<span class="flag tamper" title="${esc(r.tampered.join('\n'))}">tampered: ${r.tampered.length} file(s)</span>`
         : '',
+      r.suspicious?.length
+        ? `<span class="flag tamper" title="${esc(r.suspicious.join('\n'))}">suspicious: ${r.suspicious.length} line(s)</span>`
+        : '',
       ...r.exercises
         .filter((e) => e.error)
         .map((e) => `<span class="flag err">${esc(e.id)}: ${esc(e.error)}</span>`),

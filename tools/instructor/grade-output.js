@@ -12,7 +12,10 @@ const { firstLine } = require('./grade-core.js');
  * @typedef {{ id: string, points: number, max: number, passed: number, failed: number, error?: string, note?: string }} ExerciseResult
  *   `error`: why the exercise did not run to its end; `note`: why it was not run (an untouched stub)
  * @typedef {{ name: string, status: string, ms: number | null, message?: string }} TestResult
- * @typedef {{ repo: string, total: number, max: number, exercises: ExerciseResult[], tampered: string[], problem?: string, commit?: string, copies?: import('./copies.js').Copy[] }} Report
+ * @typedef {{ repo: string, total: number, max: number, exercises: ExerciseResult[], tampered: string[], suspicious?: string[], problem?: string, commit?: string, copies?: import('./copies.js').Copy[] }} Report
+ *   `suspicious`: lines of the hand-in that reach for the test process itself (grade-core.js
+ *   SUSPICIOUS): code there can change the results it reports, so read them before you trust the
+ *   points.
  * @typedef {{ report: Report, graded: { tests: TestResult[], ms: number }[], ms: number, sources?: Record<string, string> }} Graded
  *   `sources`: the hand-in's exercise files that differ from the stub (for the copy check, also after merge)
  */
@@ -48,6 +51,12 @@ function table({ report, graded, ms }) {
       ? '  Tampered: none'
       : `  Tampered (differs from this repo's copy; not used for grading):\n${report.tampered.map((f) => `    ${f}`).join('\n')}`,
   );
+  if (report.suspicious?.length)
+    out.push(
+      `  Suspicious (code that reaches for the test process, which can change its results: read it):\n${report.suspicious
+        .map((f) => `    ${f}`)
+        .join('\n')}`,
+    );
   if (report.copies?.length)
     out.push(
       `  Similar (Dolos; look before you judge):\n${report.copies.map((c) => `    ${describeCopy(c)}`).join('\n')}`,
@@ -81,9 +90,17 @@ function summary(reports, threshold) {
       `  ${r.repo.padEnd(width)}  ${r.total.toFixed(2).padStart(6)} / ${r.max}${
         r.problem
           ? `  (${r.problem})`
-          : r.tampered.length
-            ? `  (${r.tampered.length} tampered file${r.tampered.length > 1 ? 's' : ''})`
-            : ''
+          : [
+              r.tampered.length
+                ? `${r.tampered.length} tampered file${r.tampered.length > 1 ? 's' : ''}`
+                : '',
+              r.suspicious?.length
+                ? `${r.suspicious.length} suspicious line${r.suspicious.length > 1 ? 's' : ''}`
+                : '',
+            ]
+              .filter(Boolean)
+              .map((t) => `  (${t})`)
+              .join('')
       }`,
   );
   const flagged = reports.some((r) => r.copies?.length);
@@ -92,7 +109,7 @@ function summary(reports, threshold) {
 
 /** @param {Report[]} reports @param {string[]} ids */
 function csv(reports, ids) {
-  const head = ['repo', 'total', 'max', ...ids, 'tampered', 'problem', 'copies'];
+  const head = ['repo', 'total', 'max', ...ids, 'tampered', 'problem', 'copies', 'suspicious'];
   const rows = reports.map((r) => [
     r.repo,
     r.total,
@@ -105,6 +122,7 @@ function csv(reports, ids) {
         .map((e) => `${e.id}: ${e.error}`)
         .join('; '),
     (r.copies ?? []).map(describeCopy).join('; '),
+    (r.suspicious ?? []).join('; '),
   ]);
   return stringify([head, ...rows]);
 }
@@ -184,6 +202,7 @@ function junit(results) {
               property('max', e.max),
               property('repo.total', report.total),
               property('repo.tampered', clean(report.tampered.join(' '))),
+              property('repo.suspicious', clean((report.suspicious ?? []).join(' | '))),
             ],
           },
           ...cases,

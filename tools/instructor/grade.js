@@ -145,6 +145,7 @@ async function gradeAll(repos, exercises, { jobs, limitMs, tmp, canonical, at })
       max: core.round2(results.reduce((sum, e) => sum + e.max, 0)),
       exercises: results,
       tampered: s.problem ? [] : core.tamperedFiles(s.repo),
+      suspicious: s.problem ? [] : core.suspiciousLines(s.ws),
     };
     if (s.problem) report.problem = s.problem;
     if (s.commit) report.commit = s.commit;
@@ -195,6 +196,7 @@ function merge(files) {
       old.report.total = core.round2(old.report.exercises.reduce((s, e) => s + e.points, 0));
       old.report.max = core.round2(old.report.exercises.reduce((s, e) => s + e.max, 0));
       old.report.tampered = g.report.tampered;
+      old.report.suspicious = g.report.suspicious;
       old.sources = { ...old.sources, ...g.sources };
     }
   }
