@@ -139,3 +139,49 @@ describe('grade outputs', () => {
     }
   });
 });
+
+describe('the suspicious-code scan', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { suspiciousLines } = require('../../tools/instructor/grade-core.js') as {
+    suspiciousLines(ws: string): string[];
+  };
+  /** The scan of a workspace whose exercises/ holds `files` (name → text), removed after. */
+  function scan(files: Record<string, string>): string[] {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-scan-'));
+    try {
+      for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(ws, 'exercises', name)), { recursive: true });
+        fs.writeFileSync(path.join(ws, 'exercises', name), text);
+      }
+      return suspiciousLines(ws);
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  }
+  const tree = (dir: string) =>
+    Object.fromEntries(
+      (fs.readdirSync(dir, { recursive: true }) as string[])
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+    );
+
+  it('finds nothing in the stubs, the solutions or the known goods', () => {
+    expect(scan(tree(path.join(ROOT, 'exercises')))).toEqual([]);
+    expect(scan(tree(path.join(ROOT, 'solutions')))).toEqual([]);
+    expect(scan(tree(path.join(ROOT, 'tests', 'known-good')))).toEqual([]);
+  });
+
+  it('names each way out of jest’s sandbox or into its results the red team used, by line', () => {
+    const attacks = [
+      "const real = require('node:fs').readFileSync.constructor('return process')();",
+      'real.send = function () {};',
+      "Object.defineProperty(Object.prototype, 'then', { get() { return undefined; } });",
+      "require('node:fs').readFileSync = () => '';",
+      "const state = globalThis[Symbol.for('JEST_STATE_SYMBOL')];",
+      "require('node:vm').runInThisContext('1');",
+    ];
+    const found = scan({ 'x/y.ts': `export const ok = 1;\n${attacks.join('\n')}\n` });
+    expect(found.map((l) => l.split(':')[1])).toEqual(['2', '3', '4', '5', '6', '7']);
+    expect(found[0]).toMatch(/^exercises\/x\/y\.ts:2: a function's constructor/);
+  });
+});

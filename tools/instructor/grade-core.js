@@ -207,6 +207,10 @@ const SUSPICIOUS = [
   [/(?<![\w$.])(?:new\s+)?Function\s*\(/, 'the Function constructor (code from a string)'],
   [/(?<![\w$.])eval\s*\(/, 'eval'],
   [
+    /(?<![\w$.])(?:expect|jest|afterAll|afterEach|beforeAll|beforeEach|describe)\s*[.(]|JEST_STATE|\bSymbol\s*\.\s*for\s*\(|\bglobalThis\b|(?<![\w$.])global\s*[.[]/,
+    "jest's own machinery or the test file's globals",
+  ],
+  [
     /\bprocess\s*\.\s*(?:send|_send|channel|binding|_linkedBinding|mainModule|disconnect|_events)\b/,
     "the test process's own machinery",
   ],
