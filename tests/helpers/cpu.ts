@@ -13,13 +13,24 @@
 //    up as a few ms (the process's own housekeeping), a spinning one as its share of a core.
 import * as fs from 'node:fs';
 
+// Taken when this module loads, before a fixture loads the student's module in the same thread:
+// a hand-in that replaced fs.readFileSync (or String.prototype.split) could otherwise report an
+// idle thread's id for its spinning one.
+const readFileSync = fs.readFileSync;
+const split = String.prototype.split;
+const apply = Reflect.apply;
+const toNumber = Number;
+/** The first space-separated field of a /proc file, as a number (NaN if unreadable text). */
+const firstField = (file: string): number =>
+  toNumber((apply(split, readFileSync(file, 'utf8'), [' ', 1]) as string[])[0]);
+
 /**
  * Call it IN the worker under test (a fixture), and pass the result to the test (e.g. on a shared
  * Int32Array): this thread's kernel thread id on Linux, or undefined where /proc is missing.
  */
 export function threadId(): number | undefined {
   try {
-    const tid = Number(fs.readFileSync('/proc/thread-self/stat', 'utf8').split(' ', 1)[0]);
+    const tid = firstField('/proc/thread-self/stat');
     return Number.isInteger(tid) && tid > 0 && threadCpuMs(tid) !== undefined ? tid : undefined;
   } catch {
     return undefined;
@@ -30,7 +41,7 @@ export function threadId(): number | undefined {
 export function threadCpuMs(tid: number): number | undefined {
   try {
     // First field: nanoseconds spent on a CPU (precise, unlike the clock ticks of /stat).
-    const ns = Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ', 1)[0]);
+    const ns = firstField(`/proc/self/task/${tid}/schedstat`);
     return Number.isFinite(ns) ? ns / 1e6 : undefined;
   } catch {
     return undefined;

@@ -26,9 +26,22 @@ async function run(): Promise<unknown> {
   return fixture[exportName](...args);
 }
 
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const objectPrototype = Object.prototype;
+
 then.call(
   run(),
-  (value) => send({ ok: true, value }),
+  (value) => {
+    // A `then` on Object.prototype makes every object a "promise" whose value the student's code
+    // chooses (`await`, `return` from an async function): no result counts then.
+    if (getOwnPropertyDescriptor(objectPrototype, 'then') !== undefined)
+      send({
+        ok: false,
+        name: 'Error',
+        message: 'The exercise module defined Object.prototype.then: no result of this worker counts.',
+      });
+    else send({ ok: true, value });
+  },
   (error: unknown) => {
     const e = error instanceof Error ? error : new Error(String(error));
     send({ ok: false, message: e.message, stack: e.stack, name: e.name });

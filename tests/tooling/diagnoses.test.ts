@@ -294,4 +294,25 @@ describe('a hand-in that posts a result of its own from a test’s worker thread
     expect(results).toHaveLength(10);
     expect(results.filter((r) => r.status === 'passed').map((r) => r.title)).toEqual([]);
   }, 60_000);
+
+  it('nor by a `then` on Object.prototype, which would let it choose the value a worker posts', () => {
+    // The reference Barrier plus the getter: every check would pass anyway, so the test is that
+    // none counts (the red team's form of it chose a Mutex probe's result).
+    const source = fs.readFileSync(path.join(ROOT, 'solutions', '07-classics', 'barrier.ts'), 'utf8');
+    const file = path.join(dir, 'barrier-then.ts');
+    fs.writeFileSync(
+      file,
+      `${source}\nObject.defineProperty(Object.prototype, 'then', { get() { return undefined; }, configurable: true });\n`,
+    );
+    const results = jestJson(
+      ['--runTestsByPath', path.join(ROOT, 'tests', '07-classics', 'barrier.test.ts')],
+      {
+        KATA_TARGET: 'solutions',
+        KATA_OVERRIDE: JSON.stringify({ '07-classics/barrier': file }),
+      },
+    );
+    expect(results).toHaveLength(10);
+    expect(results.filter((r) => r.status === 'passed')).toEqual([]);
+    expect(results[0].failureMessages[0]).toContain('defined Object.prototype.then');
+  }, 60_000);
 });
