@@ -33,6 +33,10 @@ export interface RunOptions {
   progress?: SharedArrayBuffer;
 }
 
+/** The usual causes, for both ways a worker's call is found never to return. */
+const NEVER_RETURNED =
+  'a call never returned (a loop that never ends, such as `while (true) {}`, or a wait that nothing wakes).';
+
 /** Thrown when a worker did not finish in time: the message names the wait that never ended. */
 export class WorkerTimeout extends Error {}
 
@@ -66,12 +70,7 @@ export function runInWorker<T>(
     const timer = setTimeout(() => {
       const extra = state ? ` ${state()}` : '';
       finish(() =>
-        reject(
-          new WorkerTimeout(
-            `${what} did not finish within ${timeoutMs} ms: a call never returned (a loop that never ends, ` +
-              `such as \`while (true) {}\`, or a wait that nothing wakes).${extra}`,
-          ),
-        ),
+        reject(new WorkerTimeout(`${what} did not finish within ${timeoutMs} ms: ${NEVER_RETURNED}${extra}`)),
       );
     }, timeoutMs);
     // The bounded call in progress (tests/fixtures/bounded.ts): it overruns when the count has
@@ -97,9 +96,7 @@ export function runInWorker<T>(
           new WorkerTimeout(
             `${what === label ? label : `${what}: ${label}`} had not returned after ${limitMs} ms (${why}; ${SLACK_MS} ms allow for a busy machine)${
               calling ? `, stuck in \`${calling}\`` : ''
-            }: ` +
-              `a call never returned (a loop that never ends, such as ` +
-              `\`while (true) {}\`, or a wait that nothing wakes).${others}${extra}`,
+            }: ${NEVER_RETURNED}${others}${extra}`,
           ),
         ),
       );

@@ -106,7 +106,15 @@ function toolingConfig() {
   };
 }
 
+/**
+ * jest's words for a jest worker process killed by a signal of its own fault (SIGSEGV, …): a crash
+ * of Node, not a verdict on the tests. verify runs such a file again; the grader too.
+ */
+const NODE_CRASH =
+  /jest worker process \(pid=\d+\) was terminated by another process: signal=SIG(SEGV|BUS|ILL|ABRT)/;
+
 module.exports = {
+  NODE_CRASH,
   studentWorkers,
   studentConfig,
   configArgs,

@@ -18,8 +18,10 @@ const HINT_LEVELS = ['a nudge', 'the API to read', 'the shape of the answer'];
  * @typedef {{ exercises: Exercise[] }} Kata
  * @typedef {{ test: string, message: string, detail?: unknown }} Failure
  * @typedef {{ passed: number, failed: number, pending: number, total: number, solved: boolean,
- *   failure?: Failure, at?: string, notStarted?: boolean, notCompiling?: unknown, file?: string }} FileSummary
- *   `file`: a hash of the exercise file's text when the result was recorded
+ *   failure?: Failure, at?: string, notStarted?: boolean, notCompiling?: unknown, file?: string,
+ *   compileError?: string }} FileSummary
+ *   `file`: a hash of the exercise file's text when the result was recorded; `compileError`: the
+ *   compiler's first message and line, for a file that does not compile
  */
 
 /** kata.json of `root`. @returns {Kata} */

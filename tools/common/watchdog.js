@@ -155,4 +155,4 @@ function describeStall(stall, exerciseFile) {
   ];
 }
 
-module.exports = { runWatched, describeStall, REPORTER, DEFAULT_STALL_MS, BEAT_STALL_MS };
+module.exports = { runWatched, describeStall, REPORTER, DEFAULT_STALL_MS };

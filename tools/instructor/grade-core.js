@@ -10,7 +10,7 @@ const { run } = require('../common/run.js');
 const { runSandboxed } = require('./sandbox.js');
 const { readRecords } = require('./grade-reporter.js');
 const { DEFAULT_STALL_MS } = require('../common/watchdog.js');
-const { studentConfig } = require('../common/jest-base.js');
+const { studentConfig, NODE_CRASH } = require('../common/jest-base.js');
 const { round2 } = require('../common/points.js');
 const { missingExport } = require('../student/failure.js');
 
@@ -280,9 +280,6 @@ async function gradeExercise(exercise, { ws, dir, canonical, limitMs, hide = [] 
 /** Signals by which Node itself dies (exit codes 128 + n when a sandbox passes them on). */
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGABRT']);
 const CRASH_CODES = new Set([139, 135, 132, 134]);
-/** jest's word for a worker process that died that way. */
-const NODE_CRASH =
-  /jest worker process \(pid=\d+\) was terminated by another process: signal=SIG(SEGV|BUS|ILL|ABRT)/;
 
 /**
  * One sandboxed jest run of one exercise's tests.

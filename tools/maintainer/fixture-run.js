@@ -6,15 +6,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { run } = require('../common/run.js');
 const { ROOT } = require('../common/target.js');
-const { projectConfig, projectId, moduleNameMapper } = require('../common/jest-base.js');
+const { projectConfig, projectId, moduleNameMapper, NODE_CRASH } = require('../common/jest-base.js');
 const { JEST, RUN_LIMIT_MS } = require('./jest-run.js');
 const { loadCheckScript } = require('./fixtures.js');
 
 const FIXTURE_MS = 1000; // added to the run's limit for each fixture
-
-/** A jest worker process killed by a signal of its own fault: a crash of Node, not a verdict. */
-const NODE_CRASH =
-  /jest worker process \(pid=\d+\) was terminated by another process: signal=SIG(SEGV|BUS|ILL|ABRT)/;
 
 /**
  * Runs the fixtures; a fixture whose jest worker process crashed (Node itself, e.g. SIGSEGV, about
@@ -138,4 +134,4 @@ async function loadErrors(files) {
   return broken;
 }
 
-module.exports = { runFixtures, fixtureConfig, loadErrors, NODE_CRASH };
+module.exports = { runFixtures, fixtureConfig, loadErrors };

@@ -29,8 +29,8 @@ const { fixtures } = require('./fixtures.js');
 const { materialize } = require('./known-bugs.js');
 const { layout, contract } = require('./verify-files.js');
 const { jestJson, testRows, firstLine, hangNote, isJestTimeout, RUN_LIMIT_MS } = require('./jest-run.js');
-const { runFixtures, loadErrors, NODE_CRASH } = require('./fixture-run.js');
-const { studentConfig, toolingConfig } = require('../common/jest-base.js');
+const { runFixtures, loadErrors } = require('./fixture-run.js');
+const { studentConfig, toolingConfig, NODE_CRASH } = require('../common/jest-base.js');
 
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const PRETTIER = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');

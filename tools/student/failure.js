@@ -132,4 +132,4 @@ function unhandledSocketError(text, frames) {
   ];
 }
 
-module.exports = { splitFailure, usefulFrame, codeFrame, describeFailure, MISSING_EXPORT, missingExport };
+module.exports = { splitFailure, usefulFrame, codeFrame, describeFailure, missingExport };
